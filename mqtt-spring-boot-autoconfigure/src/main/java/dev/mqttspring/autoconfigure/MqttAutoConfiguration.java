@@ -1,0 +1,106 @@
+package dev.mqttspring.autoconfigure;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnectionListener;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttSubscriptionResult;
+import dev.mqttspring.event.MqttConnectedEvent;
+import dev.mqttspring.event.MqttConnectionLostEvent;
+import dev.mqttspring.event.MqttSubscriptionGrantedEvent;
+import dev.mqttspring.event.MqttSubscriptionRefusedEvent;
+import dev.mqttspring.paho.PahoConnections;
+
+/**
+ * Auto-configuration of the one managed MQTT connection shared by publishing and all
+ * listeners.
+ *
+ * @author mqtt-spring-boot
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
+@EnableConfigurationProperties(MqttProperties.class)
+public final class MqttAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(MqttConnectionDetails.class)
+	PropertiesMqttConnectionDetails mqttConnectionDetails(MqttProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new PropertiesMqttConnectionDetails(properties, sslBundles.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MqttConnectionSettings mqttConnectionSettings(MqttProperties properties, MqttConnectionDetails connectionDetails,
+			Environment environment, ObjectProvider<MqttConnectionCustomizer> customizers) {
+		MqttConnectionSettings settings = MqttSettingsFactory.create(properties, connectionDetails, environment);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
+		return settings;
+	}
+
+	/**
+	 * Paho-backed connection.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.eclipse.paho.mqttv5.client.MqttAsyncClient",
+			"org.eclipse.paho.client.mqttv3.MqttAsyncClient" })
+	static class PahoConnectionConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MqttConnection mqttConnection(MqttConnectionSettings settings, ApplicationEventPublisher eventPublisher) {
+			MqttConnection connection = PahoConnections.create(settings);
+			connection.addConnectionListener(new EventPublishingListener(connection, eventPublisher));
+			return connection;
+		}
+
+	}
+
+	/**
+	 * Publishes connection state changes as application events.
+	 */
+	static final class EventPublishingListener implements MqttConnectionListener {
+
+		private final MqttConnection connection;
+
+		private final ApplicationEventPublisher publisher;
+
+		EventPublishingListener(MqttConnection connection, ApplicationEventPublisher publisher) {
+			this.connection = connection;
+			this.publisher = publisher;
+		}
+
+		@Override
+		public void connected(String serverUri, boolean reconnect, boolean sessionPresent) {
+			this.publisher.publishEvent(new MqttConnectedEvent(this.connection.getClientId(), serverUri, reconnect, sessionPresent));
+		}
+
+		@Override
+		public void connectionLost(String cause, int reasonCode) {
+			this.publisher.publishEvent(new MqttConnectionLostEvent(this.connection.getClientId(), cause, reasonCode));
+		}
+
+		@Override
+		public void subscribed(MqttSubscriptionResult result) {
+			if (result.isGranted()) {
+				this.publisher.publishEvent(new MqttSubscriptionGrantedEvent(this.connection.getClientId(), result.filter(),
+						result.requestedQos(), result.grantedQos()));
+			}
+			else {
+				this.publisher.publishEvent(new MqttSubscriptionRefusedEvent(this.connection.getClientId(), result.filter(),
+						result.reasonCode(), result.reason()));
+			}
+		}
+
+	}
+
+}

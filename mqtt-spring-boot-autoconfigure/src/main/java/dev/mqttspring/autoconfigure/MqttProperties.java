@@ -1,0 +1,749 @@
+package dev.mqttspring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for MQTT, bound to {@code mqtt.*}.
+ *
+ * @author mqtt-spring-boot
+ */
+@ConfigurationProperties("mqtt")
+public class MqttProperties {
+
+	/**
+	 * Broker URL, or a comma-separated list tried in order for failover. Schemes: tcp://,
+	 * ssl://, ws://, wss://. When unset and the embedded broker is on the classpath, the
+	 * embedded broker is used; otherwise tcp://localhost:1883.
+	 */
+	private @Nullable String url;
+
+	/**
+	 * Client identifier. Defaults to the application name plus a random suffix, so that two
+	 * instances never take over each other's session.
+	 */
+	private @Nullable String clientId;
+
+	/**
+	 * Login user name.
+	 */
+	private @Nullable String username;
+
+	/**
+	 * Login password.
+	 */
+	private @Nullable String password;
+
+	/**
+	 * MQTT protocol version: 5 or 3.1.1.
+	 */
+	private String version = "5";
+
+	/**
+	 * Keep-alive interval: the client pings the broker when idle for this long.
+	 */
+	private Duration keepAlive = Duration.ofSeconds(60);
+
+	/**
+	 * Time to wait for a connection to be established, per broker URL.
+	 */
+	private Duration connectionTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Whether to start with a clean session (MQTT 5 clean start, MQTT 3.1.1 clean session).
+	 * Set to false, with a fixed client-id and a session-expiry, to keep subscriptions and
+	 * queued messages across reconnects and restarts.
+	 */
+	private boolean cleanStart = true;
+
+	/**
+	 * MQTT 5 session expiry interval: how long the broker keeps the session after the
+	 * connection closes. 0 ends the session with the connection.
+	 */
+	private Duration sessionExpiry = Duration.ZERO;
+
+	/**
+	 * Whether to reconnect automatically, with exponential back-off, after the connection
+	 * is lost or an attempt fails.
+	 */
+	private boolean automaticReconnect = true;
+
+	/**
+	 * Delay before the first reconnect attempt; it doubles after each failed attempt.
+	 */
+	private Duration reconnectDelay = Duration.ofSeconds(1);
+
+	/**
+	 * Longest delay between reconnect attempts.
+	 */
+	private Duration maxReconnectDelay = Duration.ofSeconds(30);
+
+	/**
+	 * Maximum number of QoS 1/2 publishes awaiting acknowledgement; further publishes wait
+	 * for a free slot. MQTT 5 brokers may announce a lower receive maximum, which wins.
+	 */
+	private int maxInflight = 1000;
+
+	/**
+	 * Maximum number of publishes buffered while disconnected; beyond it, publish futures
+	 * fail.
+	 */
+	private int offlineBufferSize = 1000;
+
+	/**
+	 * Whether start-up fails when the broker cannot be reached or refuses the connection
+	 * or a subscription. When false the application starts and connects in the background.
+	 */
+	private boolean failFast;
+
+	/**
+	 * Highest QoS used for publishing and subscribing, for brokers that refuse QoS 2 (AWS
+	 * IoT, Azure IoT Hub). The broker's announced maximum applies too.
+	 */
+	private int maxQos = 2;
+
+	/**
+	 * Largest packet to send. The broker's announced maximum applies too.
+	 */
+	private @Nullable DataSize maxPacketSize;
+
+	/**
+	 * Maximum time to wait for a graceful disconnect on shutdown.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(2);
+
+	/**
+	 * TLS settings.
+	 */
+	private final Ssl ssl = new Ssl();
+
+	/**
+	 * Last Will settings.
+	 */
+	private final Will will = new Will();
+
+	/**
+	 * Persistence of in-flight messages.
+	 */
+	private final Persistence persistence = new Persistence();
+
+	/**
+	 * Defaults for publishing with MqttTemplate.
+	 */
+	private final Template template = new Template();
+
+	/**
+	 * Defaults for @MqttSubscribe listeners.
+	 */
+	private final Listener listener = new Listener();
+
+	/**
+	 * In-process broker for development and tests.
+	 */
+	private final Embedded embedded = new Embedded();
+
+	public @Nullable String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(@Nullable String url) {
+		this.url = url;
+	}
+
+	public @Nullable String getClientId() {
+		return this.clientId;
+	}
+
+	public void setClientId(@Nullable String clientId) {
+		this.clientId = clientId;
+	}
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	public String getVersion() {
+		return this.version;
+	}
+
+	public void setVersion(String version) {
+		this.version = version;
+	}
+
+	public Duration getKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(Duration keepAlive) {
+		this.keepAlive = keepAlive;
+	}
+
+	public Duration getConnectionTimeout() {
+		return this.connectionTimeout;
+	}
+
+	public void setConnectionTimeout(Duration connectionTimeout) {
+		this.connectionTimeout = connectionTimeout;
+	}
+
+	public boolean isCleanStart() {
+		return this.cleanStart;
+	}
+
+	public void setCleanStart(boolean cleanStart) {
+		this.cleanStart = cleanStart;
+	}
+
+	public Duration getSessionExpiry() {
+		return this.sessionExpiry;
+	}
+
+	public void setSessionExpiry(Duration sessionExpiry) {
+		this.sessionExpiry = sessionExpiry;
+	}
+
+	public boolean isAutomaticReconnect() {
+		return this.automaticReconnect;
+	}
+
+	public void setAutomaticReconnect(boolean automaticReconnect) {
+		this.automaticReconnect = automaticReconnect;
+	}
+
+	public Duration getReconnectDelay() {
+		return this.reconnectDelay;
+	}
+
+	public void setReconnectDelay(Duration reconnectDelay) {
+		this.reconnectDelay = reconnectDelay;
+	}
+
+	public Duration getMaxReconnectDelay() {
+		return this.maxReconnectDelay;
+	}
+
+	public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+		this.maxReconnectDelay = maxReconnectDelay;
+	}
+
+	public int getMaxInflight() {
+		return this.maxInflight;
+	}
+
+	public void setMaxInflight(int maxInflight) {
+		this.maxInflight = maxInflight;
+	}
+
+	public int getOfflineBufferSize() {
+		return this.offlineBufferSize;
+	}
+
+	public void setOfflineBufferSize(int offlineBufferSize) {
+		this.offlineBufferSize = offlineBufferSize;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	public int getMaxQos() {
+		return this.maxQos;
+	}
+
+	public void setMaxQos(int maxQos) {
+		this.maxQos = maxQos;
+	}
+
+	public @Nullable DataSize getMaxPacketSize() {
+		return this.maxPacketSize;
+	}
+
+	public void setMaxPacketSize(@Nullable DataSize maxPacketSize) {
+		this.maxPacketSize = maxPacketSize;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Will getWill() {
+		return this.will;
+	}
+
+	public Persistence getPersistence() {
+		return this.persistence;
+	}
+
+	public Template getTemplate() {
+		return this.template;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	public Embedded getEmbedded() {
+		return this.embedded;
+	}
+
+	@Override
+	public String toString() {
+		return "MqttProperties{url=" + this.url + ", clientId=" + this.clientId + ", username=" + this.username
+				+ ", password=" + ((this.password != null) ? "******" : null) + ", version=" + this.version + "}";
+	}
+
+	/**
+	 * TLS properties.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) that provides the trust
+		 * store and, for mutual TLS, the client key store.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether to verify that the broker's certificate matches its host name.
+		 */
+		private boolean hostnameVerification = true;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public boolean isHostnameVerification() {
+			return this.hostnameVerification;
+		}
+
+		public void setHostnameVerification(boolean hostnameVerification) {
+			this.hostnameVerification = hostnameVerification;
+		}
+
+	}
+
+	/**
+	 * Last Will properties: the message the broker publishes when the connection is lost
+	 * abnormally (never on a graceful shutdown).
+	 */
+	public static class Will {
+
+		/**
+		 * Topic of the Last Will; no Will is set when empty.
+		 */
+		private @Nullable String topic;
+
+		/**
+		 * Payload of the Last Will, as UTF-8 text.
+		 */
+		private String payload = "";
+
+		/**
+		 * QoS of the Last Will.
+		 */
+		private int qos = 1;
+
+		/**
+		 * Whether the broker retains the Last Will.
+		 */
+		private boolean retain;
+
+		public @Nullable String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(@Nullable String topic) {
+			this.topic = topic;
+		}
+
+		public String getPayload() {
+			return this.payload;
+		}
+
+		public void setPayload(String payload) {
+			this.payload = payload;
+		}
+
+		public int getQos() {
+			return this.qos;
+		}
+
+		public void setQos(int qos) {
+			this.qos = qos;
+		}
+
+		public boolean isRetain() {
+			return this.retain;
+		}
+
+		public void setRetain(boolean retain) {
+			this.retain = retain;
+		}
+
+	}
+
+	/**
+	 * Persistence properties for in-flight QoS 1/2 messages.
+	 */
+	public static class Persistence {
+
+		/**
+		 * Where in-flight messages are kept: memory, or file to survive an application
+		 * restart.
+		 */
+		private Type type = Type.MEMORY;
+
+		/**
+		 * Directory for file persistence; one sub-directory per client id. Defaults to a
+		 * directory under java.io.tmpdir.
+		 */
+		private @Nullable Path directory;
+
+		public Type getType() {
+			return this.type;
+		}
+
+		public void setType(Type type) {
+			this.type = type;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		/**
+		 * Persistence types.
+		 */
+		public enum Type {
+
+			/**
+			 * Keep in-flight messages in memory.
+			 */
+			MEMORY,
+
+			/**
+			 * Keep in-flight messages in files.
+			 */
+			FILE
+
+		}
+
+	}
+
+	/**
+	 * Defaults for publishing.
+	 */
+	public static class Template {
+
+		/**
+		 * QoS of publish(topic, payload).
+		 */
+		private int qos = 1;
+
+		/**
+		 * Whether publish(topic, payload) asks the broker to retain the message.
+		 */
+		private boolean retain;
+
+		/**
+		 * Maximum time from publish to the broker's acknowledgement before the future fails.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * What to do when a publish asks for a QoS above mqtt.max-qos or the broker's
+		 * maximum: fail, or downgrade with a warning.
+		 */
+		private QosExceeded qosExceeded = QosExceeded.FAIL;
+
+		/**
+		 * Whether to create a Micrometer observation for each publish.
+		 */
+		private boolean observationEnabled;
+
+		public int getQos() {
+			return this.qos;
+		}
+
+		public void setQos(int qos) {
+			this.qos = qos;
+		}
+
+		public boolean isRetain() {
+			return this.retain;
+		}
+
+		public void setRetain(boolean retain) {
+			this.retain = retain;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public QosExceeded getQosExceeded() {
+			return this.qosExceeded;
+		}
+
+		public void setQosExceeded(QosExceeded qosExceeded) {
+			this.qosExceeded = qosExceeded;
+		}
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
+		/**
+		 * Reaction to a QoS above the allowed maximum.
+		 */
+		public enum QosExceeded {
+
+			/**
+			 * Fail the publish with an error naming the limit.
+			 */
+			FAIL,
+
+			/**
+			 * Publish with the highest allowed QoS and log a warning.
+			 */
+			DOWNGRADE
+
+		}
+
+	}
+
+	/**
+	 * Defaults for listeners.
+	 */
+	public static class Listener {
+
+		/**
+		 * Whether listeners start with the application.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Messages queued per listener before acknowledgements are withheld (back-pressure).
+		 */
+		private int queueCapacity = 1000;
+
+		/**
+		 * Maximum time to let in-flight listener work finish on stop.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Topic that messages are republished to after their listener failed and retries
+		 * are exhausted; none when unset.
+		 */
+		private @Nullable String deadLetterTopic;
+
+		/**
+		 * Whether to create a Micrometer observation for each message a listener handles.
+		 */
+		private boolean observationEnabled;
+
+		/**
+		 * Retry of failed listener invocations.
+		 */
+		private final Retry retry = new Retry();
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public @Nullable String getDeadLetterTopic() {
+			return this.deadLetterTopic;
+		}
+
+		public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
+			this.deadLetterTopic = deadLetterTopic;
+		}
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		/**
+		 * Retry properties.
+		 */
+		public static class Retry {
+
+			/**
+			 * Maximum number of attempts per message, including the first; 1 disables retry.
+			 */
+			private int maxAttempts = 1;
+
+			/**
+			 * Delay before the first retry.
+			 */
+			private Duration initialInterval = Duration.ofMillis(100);
+
+			/**
+			 * Factor applied to the delay after each retry.
+			 */
+			private double multiplier = 2.0;
+
+			/**
+			 * Longest delay between retries.
+			 */
+			private Duration maxInterval = Duration.ofSeconds(5);
+
+			public int getMaxAttempts() {
+				return this.maxAttempts;
+			}
+
+			public void setMaxAttempts(int maxAttempts) {
+				this.maxAttempts = maxAttempts;
+			}
+
+			public Duration getInitialInterval() {
+				return this.initialInterval;
+			}
+
+			public void setInitialInterval(Duration initialInterval) {
+				this.initialInterval = initialInterval;
+			}
+
+			public double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public Duration getMaxInterval() {
+				return this.maxInterval;
+			}
+
+			public void setMaxInterval(Duration maxInterval) {
+				this.maxInterval = maxInterval;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Embedded broker properties.
+	 */
+	public static class Embedded {
+
+		/**
+		 * Whether to start an in-process HiveMQ CE broker. By default it starts when no
+		 * mqtt.url is set and hivemq-community-edition-embedded is on the classpath.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * TCP port of the embedded broker on 127.0.0.1; 0 picks a free port.
+		 */
+		private int port;
+
+		/**
+		 * WebSocket port of the embedded broker (path /mqtt); -1 disables it, 0 picks a free
+		 * port.
+		 */
+		private int websocketPort = -1;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public int getWebsocketPort() {
+			return this.websocketPort;
+		}
+
+		public void setWebsocketPort(int websocketPort) {
+			this.websocketPort = websocketPort;
+		}
+
+	}
+
+}

@@ -1,0 +1,241 @@
+package dev.mqttspring.autoconfigure;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttTopics;
+import dev.mqttspring.core.MqttVersion;
+
+/**
+ * Builds {@link MqttConnectionSettings} from properties and connection details, rejecting
+ * values the connection cannot use with a message naming the property, the value and the
+ * rule.
+ */
+final class MqttSettingsFactory {
+
+	private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
+
+	private MqttSettingsFactory() {
+	}
+
+	static MqttConnectionSettings create(MqttProperties properties, MqttConnectionDetails details,
+			@Nullable Environment environment) {
+		validate(properties);
+		MqttConnectionSettings settings = new MqttConnectionSettings();
+		List<String> uris = details.getServerUris();
+		validateUris(uris);
+		settings.setServerUris(uris);
+		settings.setClientId(clientId(properties, environment));
+		settings.setUsername(details.getUsername());
+		String password = details.getPassword();
+		settings.setPassword((password != null) ? password.toCharArray() : null);
+		settings.setVersion(version(properties.getVersion()));
+		settings.setKeepAlive(properties.getKeepAlive());
+		settings.setConnectionTimeout(properties.getConnectionTimeout());
+		settings.setCleanStart(properties.isCleanStart());
+		settings.setSessionExpiry(properties.getSessionExpiry());
+		settings.setAutomaticReconnect(properties.isAutomaticReconnect());
+		settings.setReconnectMinDelay(properties.getReconnectDelay());
+		settings.setReconnectMaxDelay(properties.getMaxReconnectDelay());
+		settings.setMaxInflight(properties.getMaxInflight());
+		settings.setOfflineBufferSize(properties.getOfflineBufferSize());
+		settings.setPublishTimeout(properties.getTemplate().getTimeout());
+		settings.setShutdownTimeout(properties.getShutdownTimeout());
+		settings.setFailFast(properties.isFailFast());
+		settings.setMaxQos(properties.getMaxQos());
+		if (properties.getMaxPacketSize() != null) {
+			settings.setMaxPacketSize(properties.getMaxPacketSize().toBytes());
+		}
+		settings.setHostnameVerification(properties.getSsl().isHostnameVerification());
+		SslBundle bundle = details.getSslBundle();
+		boolean tls = usesTls(uris);
+		if (bundle != null) {
+			if (!tls) {
+				throw new InvalidMqttPropertyException("mqtt.url", String.join(",", uris),
+						"an SSL bundle is configured (mqtt.ssl.bundle) but the URL does not use TLS; use ssl:// or wss://");
+			}
+			SSLContext context = bundle.createSslContext();
+			settings.setSocketFactory(context.getSocketFactory());
+		}
+		MqttProperties.Will will = properties.getWill();
+		if (StringUtils.hasText(will.getTopic())) {
+			settings.setWill(new MqttConnectionSettings.Will(will.getTopic(),
+					will.getPayload().getBytes(StandardCharsets.UTF_8), will.getQos(), will.isRetain()));
+		}
+		settings.setPersistence((properties.getPersistence().getType() == MqttProperties.Persistence.Type.FILE)
+				? MqttConnectionSettings.Persistence.FILE : MqttConnectionSettings.Persistence.MEMORY);
+		settings.setPersistenceDirectory(properties.getPersistence().getDirectory());
+		return settings;
+	}
+
+	static MqttVersion version(String value) {
+		try {
+			return MqttVersion.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidMqttPropertyException("mqtt.version", value, "use 5 (MQTT 5.0, the default) or 3.1.1");
+		}
+	}
+
+	private static String clientId(MqttProperties properties, @Nullable Environment environment) {
+		if (StringUtils.hasText(properties.getClientId())) {
+			return properties.getClientId();
+		}
+		String name = (environment != null) ? environment.getProperty("spring.application.name", "mqtt") : "mqtt";
+		byte[] random = new byte[4];
+		ThreadLocalRandom.current().nextBytes(random);
+		return name + "-" + HexFormat.of().formatHex(random);
+	}
+
+	static void validate(MqttProperties properties) {
+		MqttVersion version = version(properties.getVersion());
+		nonNegative("mqtt.keep-alive", properties.getKeepAlive());
+		positive("mqtt.connection-timeout", properties.getConnectionTimeout());
+		nonNegative("mqtt.session-expiry", properties.getSessionExpiry());
+		positive("mqtt.reconnect-delay", properties.getReconnectDelay());
+		positive("mqtt.max-reconnect-delay", properties.getMaxReconnectDelay());
+		nonNegative("mqtt.shutdown-timeout", properties.getShutdownTimeout());
+		positive("mqtt.template.timeout", properties.getTemplate().getTimeout());
+		nonNegative("mqtt.listener.shutdown-timeout", properties.getListener().getShutdownTimeout());
+		if (properties.getKeepAlive().toSeconds() > 65_535) {
+			throw new InvalidMqttPropertyException("mqtt.keep-alive", properties.getKeepAlive(),
+					"MQTT allows at most 65535 seconds; use a shorter keep-alive such as 60s");
+		}
+		if (properties.getSessionExpiry().toSeconds() > 0xFFFFFFFFL) {
+			throw new InvalidMqttPropertyException("mqtt.session-expiry", properties.getSessionExpiry(),
+					"MQTT allows at most 4294967295 seconds (about 136 years)");
+		}
+		qos("mqtt.max-qos", properties.getMaxQos());
+		qos("mqtt.will.qos", properties.getWill().getQos());
+		qos("mqtt.template.qos", properties.getTemplate().getQos());
+		if (properties.getMaxInflight() < 1 || properties.getMaxInflight() > 65_535) {
+			throw new InvalidMqttPropertyException("mqtt.max-inflight", properties.getMaxInflight(),
+					"use a number from 1 to 65535");
+		}
+		if (properties.getOfflineBufferSize() < 0) {
+			throw new InvalidMqttPropertyException("mqtt.offline-buffer-size", properties.getOfflineBufferSize(),
+					"use 0 (no buffering) or more");
+		}
+		if (properties.getListener().getQueueCapacity() < 1) {
+			throw new InvalidMqttPropertyException("mqtt.listener.queue-capacity",
+					properties.getListener().getQueueCapacity(), "use 1 or more");
+		}
+		if (properties.getMaxPacketSize() != null && properties.getMaxPacketSize().toBytes() < 16) {
+			throw new InvalidMqttPropertyException("mqtt.max-packet-size", properties.getMaxPacketSize(),
+					"use a size of at least 16B, e.g. 256KB");
+		}
+		String willTopic = properties.getWill().getTopic();
+		if (StringUtils.hasText(willTopic)) {
+			topic("mqtt.will.topic", willTopic);
+		}
+		String deadLetter = properties.getListener().getDeadLetterTopic();
+		if (StringUtils.hasText(deadLetter)) {
+			topic("mqtt.listener.dead-letter-topic", deadLetter);
+		}
+		if (!properties.isCleanStart()) {
+			if (!StringUtils.hasText(properties.getClientId())) {
+				throw new InvalidMqttPropertyException("mqtt.client-id", null,
+						"a persistent session (mqtt.clean-start=false) needs a fixed client id, since a random one can never "
+								+ "resume it; set mqtt.client-id to a name unique to this application instance");
+			}
+			if (version == MqttVersion.V5 && properties.getSessionExpiry().isZero()) {
+				throw new InvalidMqttPropertyException("mqtt.session-expiry", properties.getSessionExpiry(),
+						"with MQTT 5 and mqtt.clean-start=false, a session expiry of 0 makes the broker drop the session when "
+								+ "the connection closes; set mqtt.session-expiry to how long the broker should keep it, e.g. 1h");
+			}
+		}
+		if (StringUtils.hasText(properties.getUrl())) {
+			validateUris(PropertiesMqttConnectionDetails.parseUrls(properties.getUrl()));
+		}
+	}
+
+	static void validateUris(List<String> uris) {
+		if (uris.isEmpty()) {
+			throw new InvalidMqttPropertyException("mqtt.url", "", "give at least one broker URL such as tcp://localhost:1883");
+		}
+		Boolean tls = null;
+		for (String value : uris) {
+			URI uri;
+			try {
+				uri = new URI(value);
+			}
+			catch (URISyntaxException ex) {
+				throw new InvalidMqttPropertyException("mqtt.url", value,
+						"not a valid URL (" + ex.getReason() + "); use e.g. tcp://localhost:1883");
+			}
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase() : null;
+			if (scheme == null || !SCHEMES.contains(scheme)) {
+				throw new InvalidMqttPropertyException("mqtt.url", value, "unknown scheme '" + uri.getScheme()
+						+ "'; use tcp://, ssl://, ws:// or wss://, e.g. tcp://localhost:1883");
+			}
+			if (uri.getHost() == null) {
+				throw new InvalidMqttPropertyException("mqtt.url", value, "no host; use e.g. " + scheme + "://localhost:"
+						+ defaultPort(scheme));
+			}
+			boolean secure = scheme.equals("ssl") || scheme.equals("wss");
+			if (tls != null && tls != secure) {
+				throw new InvalidMqttPropertyException("mqtt.url", String.join(",", uris),
+						"a failover list must be all TLS (ssl://, wss://) or all plain (tcp://, ws://), not a mix");
+			}
+			tls = secure;
+		}
+	}
+
+	private static int defaultPort(String scheme) {
+		return switch (scheme) {
+			case "ssl" -> 8883;
+			case "ws" -> 80;
+			case "wss" -> 443;
+			default -> 1883;
+		};
+	}
+
+	static boolean usesTls(List<String> uris) {
+		String scheme = URI.create(uris.get(0)).getScheme().toLowerCase();
+		return scheme.equals("ssl") || scheme.equals("wss");
+	}
+
+	private static void topic(String property, String topic) {
+		try {
+			MqttTopics.validateTopicName(topic);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidMqttPropertyException(property, topic, ex.getMessage());
+		}
+	}
+
+	static void qos(String property, int qos) {
+		if (qos < 0 || qos > 2) {
+			throw new InvalidMqttPropertyException(property, qos,
+					"MQTT allows QoS 0 (at most once), 1 (at least once) or 2 (exactly once)");
+		}
+	}
+
+	private static void nonNegative(String property, Duration duration) {
+		if (duration == null || duration.isNegative()) {
+			throw new InvalidMqttPropertyException(property, duration, "must be zero or positive, e.g. 30s");
+		}
+	}
+
+	private static void positive(String property, Duration duration) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new InvalidMqttPropertyException(property, duration, "must be positive, e.g. 10s");
+		}
+	}
+
+}

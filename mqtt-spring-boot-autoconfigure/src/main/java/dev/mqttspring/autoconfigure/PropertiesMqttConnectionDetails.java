@@ -1,0 +1,68 @@
+package dev.mqttspring.autoconfigure;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.util.StringUtils;
+
+/**
+ * Adapts {@link MqttProperties} to {@link MqttConnectionDetails}.
+ */
+class PropertiesMqttConnectionDetails implements MqttConnectionDetails {
+
+	static final String DEFAULT_URL = "tcp://localhost:1883";
+
+	private final MqttProperties properties;
+
+	private final @Nullable SslBundles sslBundles;
+
+	PropertiesMqttConnectionDetails(MqttProperties properties, @Nullable SslBundles sslBundles) {
+		this.properties = properties;
+		this.sslBundles = sslBundles;
+	}
+
+	@Override
+	public List<String> getServerUris() {
+		return parseUrls(this.properties.getUrl());
+	}
+
+	static List<String> parseUrls(@Nullable String url) {
+		if (!StringUtils.hasText(url)) {
+			return List.of(DEFAULT_URL);
+		}
+		return Arrays.stream(url.split(",")).map(String::trim).filter(StringUtils::hasText).toList();
+	}
+
+	@Override
+	public @Nullable String getUsername() {
+		return this.properties.getUsername();
+	}
+
+	@Override
+	public @Nullable String getPassword() {
+		return this.properties.getPassword();
+	}
+
+	@Override
+	public @Nullable SslBundle getSslBundle() {
+		String bundle = this.properties.getSsl().getBundle();
+		if (!StringUtils.hasText(bundle)) {
+			return null;
+		}
+		if (this.sslBundles == null) {
+			throw new InvalidMqttPropertyException("mqtt.ssl.bundle", bundle,
+					"no SSL bundles are configured; define one under spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>");
+		}
+		return this.sslBundles.getBundle(bundle);
+	}
+
+	@Override
+	public String toString() {
+		return "PropertiesMqttConnectionDetails{serverUris=" + getServerUris() + "}";
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.mqttspring.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one managed connection to the broker, shared by {@link MqttTemplate} and all
+ * listeners. This is the seam between the starter and an MQTT client library: it exposes
+ * no client library types, so another client can replace the default Paho backend.
+ * <p>
+ * The connection reconnects on its own, subscribes every registered subscription again
+ * after a reconnect without a session, and buffers publishes while disconnected up to a
+ * bound.
+ *
+ * @author mqtt-spring-boot
+ */
+public interface MqttConnection {
+
+	/**
+	 * Return the client identifier.
+	 * @return the client id
+	 */
+	String getClientId();
+
+	/**
+	 * Return the protocol version.
+	 * @return the version
+	 */
+	MqttVersion getVersion();
+
+	/**
+	 * Return the configured server URIs, in failover order.
+	 * @return the server URIs
+	 */
+	List<String> getServerUris();
+
+	/**
+	 * Return the server URI of the current connection.
+	 * @return the URI, or {@code null} when not connected
+	 */
+	@Nullable String getConnectedServerUri();
+
+	/**
+	 * Return the current state.
+	 * @return the state
+	 */
+	MqttConnectionState getState();
+
+	/**
+	 * Return whether the connection is up.
+	 * @return whether connected
+	 */
+	default boolean isConnected() {
+		return getState() == MqttConnectionState.CONNECTED;
+	}
+
+	/**
+	 * Return whether the broker resumed a session on the last connect.
+	 * @return whether a session was present
+	 */
+	boolean isSessionPresent();
+
+	/**
+	 * Return the broker's limits from the last CONNACK, narrowed by configuration.
+	 * @return the limits
+	 */
+	MqttBrokerLimits getBrokerLimits();
+
+	/**
+	 * Return the last connection failure or loss in words, or {@code null}.
+	 * @return the last failure
+	 */
+	@Nullable String getLastFailure();
+
+	/**
+	 * Return when the state last changed.
+	 * @return the instant
+	 */
+	Instant getStateChangedAt();
+
+	/**
+	 * Return how many times the connection was re-established after a loss.
+	 * @return the reconnect count
+	 */
+	long getReconnectCount();
+
+	/**
+	 * Publish a message. The future completes when the broker acknowledged it at its QoS
+	 * (QoS 0: when written to the socket), or exceptionally with an
+	 * {@link MqttDeliveryException} that says why.
+	 * @param message the message, already validated
+	 * @return the future
+	 */
+	CompletableFuture<Void> publish(MqttOutboundMessage message);
+
+	/**
+	 * Register a subscription and subscribe it when connected (again after each reconnect
+	 * without a session). The future completes with the broker's answer to the first
+	 * SUBSCRIBE; a refusal completes it normally with a result that is not granted.
+	 * @param subscription the subscription
+	 * @return the future result
+	 */
+	CompletableFuture<MqttSubscriptionResult> subscribe(MqttSubscription subscription);
+
+	/**
+	 * Remove a subscription; the broker is sent UNSUBSCRIBE when no other subscription
+	 * uses the same filter. No message is dispatched to its handler after this returns.
+	 * @param subscription the subscription
+	 * @return a future that completes when the broker acknowledged
+	 */
+	CompletableFuture<Void> unsubscribe(MqttSubscription subscription);
+
+	/**
+	 * Return the registered subscriptions with the broker's last answer for each filter.
+	 * @return the subscription states
+	 */
+	List<SubscriptionState> getSubscriptions();
+
+	/**
+	 * Add a listener notified of connection state changes.
+	 * @param listener the listener
+	 */
+	void addConnectionListener(MqttConnectionListener listener);
+
+	/**
+	 * A registered topic filter and the broker's last answer to it.
+	 *
+	 * @param filter the topic filter
+	 * @param requestedQos the highest QoS requested for it
+	 * @param owners the owners (listener ids) of the subscriptions using it
+	 * @param result the last SUBACK result, or {@code null} if not yet subscribed
+	 */
+	record SubscriptionState(String filter, int requestedQos, List<String> owners, @Nullable MqttSubscriptionResult result) {
+
+	}
+
+}

@@ -1,0 +1,520 @@
+package dev.mqttspring.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.SocketFactory;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything needed to open and keep the connection, independent of the client library.
+ * The auto-configuration fills it from {@code mqtt.*} properties; an
+ * {@code MqttConnectionCustomizer} bean may adjust it before the connection is created.
+ *
+ * @author mqtt-spring-boot
+ */
+public final class MqttConnectionSettings {
+
+	private List<String> serverUris = new ArrayList<>(List.of("tcp://localhost:1883"));
+
+	private String clientId = "mqtt-spring-boot";
+
+	private @Nullable String username;
+
+	private char @Nullable [] password;
+
+	private MqttVersion version = MqttVersion.V5;
+
+	private Duration keepAlive = Duration.ofSeconds(60);
+
+	private Duration connectionTimeout = Duration.ofSeconds(10);
+
+	private boolean cleanStart = true;
+
+	private Duration sessionExpiry = Duration.ZERO;
+
+	private boolean automaticReconnect = true;
+
+	private Duration reconnectMinDelay = Duration.ofSeconds(1);
+
+	private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+
+	private int maxInflight = 1000;
+
+	private int offlineBufferSize = 1000;
+
+	private Duration publishTimeout = Duration.ofSeconds(30);
+
+	private Duration shutdownTimeout = Duration.ofSeconds(2);
+
+	private boolean failFast;
+
+	private int maxQos = 2;
+
+	private long maxPacketSize = MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE;
+
+	private @Nullable Will will;
+
+	private @Nullable SocketFactory socketFactory;
+
+	private boolean hostnameVerification = true;
+
+	private Persistence persistence = Persistence.MEMORY;
+
+	private @Nullable Path persistenceDirectory;
+
+	private @Nullable Integer receiveMaximum;
+
+	/**
+	 * Return the server URIs in failover order.
+	 * @return the server URIs
+	 */
+	public List<String> getServerUris() {
+		return this.serverUris;
+	}
+
+	/**
+	 * Set the server URIs in failover order.
+	 * @param serverUris the URIs
+	 */
+	public void setServerUris(List<String> serverUris) {
+		this.serverUris = new ArrayList<>(serverUris);
+	}
+
+	/**
+	 * Return the client id.
+	 * @return the client id
+	 */
+	public String getClientId() {
+		return this.clientId;
+	}
+
+	/**
+	 * Set the client id.
+	 * @param clientId the client id
+	 */
+	public void setClientId(String clientId) {
+		this.clientId = clientId;
+	}
+
+	/**
+	 * Return the user name.
+	 * @return the user name
+	 */
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	/**
+	 * Set the user name.
+	 * @param username the user name
+	 */
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	/**
+	 * Return the password.
+	 * @return the password
+	 */
+	public char @Nullable [] getPassword() {
+		return this.password;
+	}
+
+	/**
+	 * Set the password.
+	 * @param password the password
+	 */
+	public void setPassword(char @Nullable [] password) {
+		this.password = password;
+	}
+
+	/**
+	 * Return the protocol version.
+	 * @return the version
+	 */
+	public MqttVersion getVersion() {
+		return this.version;
+	}
+
+	/**
+	 * Set the protocol version.
+	 * @param version the version
+	 */
+	public void setVersion(MqttVersion version) {
+		this.version = version;
+	}
+
+	/**
+	 * Return the keep-alive interval.
+	 * @return the keep-alive
+	 */
+	public Duration getKeepAlive() {
+		return this.keepAlive;
+	}
+
+	/**
+	 * Set the keep-alive interval.
+	 * @param keepAlive the keep-alive
+	 */
+	public void setKeepAlive(Duration keepAlive) {
+		this.keepAlive = keepAlive;
+	}
+
+	/**
+	 * Return the connection timeout.
+	 * @return the timeout
+	 */
+	public Duration getConnectionTimeout() {
+		return this.connectionTimeout;
+	}
+
+	/**
+	 * Set the connection timeout.
+	 * @param connectionTimeout the timeout
+	 */
+	public void setConnectionTimeout(Duration connectionTimeout) {
+		this.connectionTimeout = connectionTimeout;
+	}
+
+	/**
+	 * Return whether to start a clean session.
+	 * @return whether clean start
+	 */
+	public boolean isCleanStart() {
+		return this.cleanStart;
+	}
+
+	/**
+	 * Set whether to start a clean session.
+	 * @param cleanStart whether clean start
+	 */
+	public void setCleanStart(boolean cleanStart) {
+		this.cleanStart = cleanStart;
+	}
+
+	/**
+	 * Return the MQTT 5 session expiry interval.
+	 * @return the session expiry
+	 */
+	public Duration getSessionExpiry() {
+		return this.sessionExpiry;
+	}
+
+	/**
+	 * Set the MQTT 5 session expiry interval.
+	 * @param sessionExpiry the session expiry
+	 */
+	public void setSessionExpiry(Duration sessionExpiry) {
+		this.sessionExpiry = sessionExpiry;
+	}
+
+	/**
+	 * Return whether to reconnect automatically.
+	 * @return whether to reconnect
+	 */
+	public boolean isAutomaticReconnect() {
+		return this.automaticReconnect;
+	}
+
+	/**
+	 * Set whether to reconnect automatically.
+	 * @param automaticReconnect whether to reconnect
+	 */
+	public void setAutomaticReconnect(boolean automaticReconnect) {
+		this.automaticReconnect = automaticReconnect;
+	}
+
+	/**
+	 * Return the first reconnect delay.
+	 * @return the delay
+	 */
+	public Duration getReconnectMinDelay() {
+		return this.reconnectMinDelay;
+	}
+
+	/**
+	 * Set the first reconnect delay.
+	 * @param reconnectMinDelay the delay
+	 */
+	public void setReconnectMinDelay(Duration reconnectMinDelay) {
+		this.reconnectMinDelay = reconnectMinDelay;
+	}
+
+	/**
+	 * Return the longest reconnect delay.
+	 * @return the delay
+	 */
+	public Duration getReconnectMaxDelay() {
+		return this.reconnectMaxDelay;
+	}
+
+	/**
+	 * Set the longest reconnect delay.
+	 * @param reconnectMaxDelay the delay
+	 */
+	public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+		this.reconnectMaxDelay = reconnectMaxDelay;
+	}
+
+	/**
+	 * Return the maximum number of unacknowledged publishes.
+	 * @return the in-flight window
+	 */
+	public int getMaxInflight() {
+		return this.maxInflight;
+	}
+
+	/**
+	 * Set the maximum number of unacknowledged publishes.
+	 * @param maxInflight the in-flight window
+	 */
+	public void setMaxInflight(int maxInflight) {
+		this.maxInflight = maxInflight;
+	}
+
+	/**
+	 * Return how many publishes are buffered while disconnected.
+	 * @return the buffer size
+	 */
+	public int getOfflineBufferSize() {
+		return this.offlineBufferSize;
+	}
+
+	/**
+	 * Set how many publishes are buffered while disconnected.
+	 * @param offlineBufferSize the buffer size
+	 */
+	public void setOfflineBufferSize(int offlineBufferSize) {
+		this.offlineBufferSize = offlineBufferSize;
+	}
+
+	/**
+	 * Return how long a publish may wait for an in-flight slot.
+	 * @return the timeout
+	 */
+	public Duration getPublishTimeout() {
+		return this.publishTimeout;
+	}
+
+	/**
+	 * Set how long a publish may wait for an in-flight slot.
+	 * @param publishTimeout the timeout
+	 */
+	public void setPublishTimeout(Duration publishTimeout) {
+		this.publishTimeout = publishTimeout;
+	}
+
+	/**
+	 * Return how long a graceful disconnect may take.
+	 * @return the timeout
+	 */
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	/**
+	 * Set how long a graceful disconnect may take.
+	 * @param shutdownTimeout the timeout
+	 */
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Return whether start-up fails when the first connection fails.
+	 * @return whether to fail fast
+	 */
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	/**
+	 * Set whether start-up fails when the first connection fails.
+	 * @param failFast whether to fail fast
+	 */
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	/**
+	 * Return the highest QoS to use, whatever the broker announces.
+	 * @return the maximum QoS
+	 */
+	public int getMaxQos() {
+		return this.maxQos;
+	}
+
+	/**
+	 * Set the highest QoS to use.
+	 * @param maxQos the maximum QoS
+	 */
+	public void setMaxQos(int maxQos) {
+		this.maxQos = maxQos;
+	}
+
+	/**
+	 * Return the largest packet to send, whatever the broker announces.
+	 * @return the maximum packet size in bytes
+	 */
+	public long getMaxPacketSize() {
+		return this.maxPacketSize;
+	}
+
+	/**
+	 * Set the largest packet to send.
+	 * @param maxPacketSize the maximum packet size in bytes
+	 */
+	public void setMaxPacketSize(long maxPacketSize) {
+		this.maxPacketSize = maxPacketSize;
+	}
+
+	/**
+	 * Return the Last Will.
+	 * @return the will or {@code null}
+	 */
+	public @Nullable Will getWill() {
+		return this.will;
+	}
+
+	/**
+	 * Set the Last Will.
+	 * @param will the will
+	 */
+	public void setWill(@Nullable Will will) {
+		this.will = will;
+	}
+
+	/**
+	 * Return the socket factory (TLS from an SSL bundle, or plain).
+	 * @return the socket factory or {@code null} for the default
+	 */
+	public @Nullable SocketFactory getSocketFactory() {
+		return this.socketFactory;
+	}
+
+	/**
+	 * Set the socket factory.
+	 * @param socketFactory the socket factory
+	 */
+	public void setSocketFactory(@Nullable SocketFactory socketFactory) {
+		this.socketFactory = socketFactory;
+	}
+
+	/**
+	 * Return whether TLS verifies the server's host name.
+	 * @return whether hostname verification is on
+	 */
+	public boolean isHostnameVerification() {
+		return this.hostnameVerification;
+	}
+
+	/**
+	 * Set whether TLS verifies the server's host name.
+	 * @param hostnameVerification whether hostname verification is on
+	 */
+	public void setHostnameVerification(boolean hostnameVerification) {
+		this.hostnameVerification = hostnameVerification;
+	}
+
+	/**
+	 * Return where in-flight messages are kept.
+	 * @return the persistence
+	 */
+	public Persistence getPersistence() {
+		return this.persistence;
+	}
+
+	/**
+	 * Set where in-flight messages are kept.
+	 * @param persistence the persistence
+	 */
+	public void setPersistence(Persistence persistence) {
+		this.persistence = persistence;
+	}
+
+	/**
+	 * Return the directory for file persistence.
+	 * @return the directory
+	 */
+	public @Nullable Path getPersistenceDirectory() {
+		return this.persistenceDirectory;
+	}
+
+	/**
+	 * Set the directory for file persistence.
+	 * @param persistenceDirectory the directory
+	 */
+	public void setPersistenceDirectory(@Nullable Path persistenceDirectory) {
+		this.persistenceDirectory = persistenceDirectory;
+	}
+
+	/**
+	 * Return the MQTT 5 receive maximum announced to the broker.
+	 * @return the receive maximum or {@code null} for the client default
+	 */
+	public @Nullable Integer getReceiveMaximum() {
+		return this.receiveMaximum;
+	}
+
+	/**
+	 * Set the MQTT 5 receive maximum announced to the broker.
+	 * @param receiveMaximum the receive maximum
+	 */
+	public void setReceiveMaximum(@Nullable Integer receiveMaximum) {
+		this.receiveMaximum = receiveMaximum;
+	}
+
+	@Override
+	public String toString() {
+		return "MqttConnectionSettings{serverUris=" + this.serverUris + ", clientId=" + this.clientId + ", username="
+				+ this.username + ", password=" + ((this.password != null) ? "******" : null) + ", version=" + this.version
+				+ ", keepAlive=" + this.keepAlive + ", cleanStart=" + this.cleanStart + ", sessionExpiry=" + this.sessionExpiry
+				+ ", persistence=" + this.persistence + "}";
+	}
+
+	/**
+	 * Where in-flight QoS 1/2 messages are kept.
+	 */
+	public enum Persistence {
+
+		/**
+		 * In memory: lost when the application stops.
+		 */
+		MEMORY,
+
+		/**
+		 * In files: survive an application restart.
+		 */
+		FILE
+
+	}
+
+	/**
+	 * The Last Will the broker publishes when the connection is lost abnormally.
+	 *
+	 * @param topic the topic
+	 * @param payload the payload
+	 * @param qos the QoS
+	 * @param retain whether the will is retained
+	 */
+	public record Will(String topic, byte[] payload, int qos, boolean retain) {
+
+		/**
+		 * Create a will; the topic and QoS are validated.
+		 * @param topic the topic
+		 * @param payload the payload
+		 * @param qos the QoS
+		 * @param retain whether the will is retained
+		 */
+		public Will {
+			MqttTopics.validateTopicName(topic);
+			MqttQos.validate(qos, "Will QoS");
+		}
+
+	}
+
+}

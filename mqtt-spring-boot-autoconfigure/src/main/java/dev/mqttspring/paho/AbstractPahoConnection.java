@@ -1,0 +1,1038 @@
+package dev.mqttspring.paho;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.mqttspring.core.MqttBrokerLimits;
+import dev.mqttspring.core.MqttConnectException;
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnectionListener;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttConnectionState;
+import dev.mqttspring.core.MqttDeliveryException;
+import dev.mqttspring.core.MqttInboundMessage;
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionResult;
+import dev.mqttspring.core.MqttTopics;
+import dev.mqttspring.core.MqttVersion;
+
+/**
+ * The connection logic shared by the Paho MQTT 5 and MQTT 3.1.1 backends: its own
+ * reconnect loop with back-off (so that failures are seen and reported, and two clients
+ * with one id do not kick each other off in a hot loop), subscriptions that survive
+ * reconnects, dispatch of incoming messages to every matching subscription exactly once,
+ * acknowledgement after processing, an in-flight window and an offline buffer.
+ *
+ * @param <C> the Paho client type
+ */
+abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecycle {
+
+	/**
+	 * Lifecycle phase: after an embedded broker, before listener containers.
+	 */
+	static final int PHASE = Integer.MAX_VALUE - 2000;
+
+	private static final Duration STABLE_CONNECTION = Duration.ofSeconds(10);
+
+	private static final int MAX_PARKED = 10_000;
+
+	private static final Runnable NO_ACK = () -> {
+	};
+
+	protected final Log logger = LogFactory.getLog(getClass());
+
+	protected final MqttConnectionSettings settings;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final ScheduledExecutorService scheduler;
+
+	private final List<MqttConnectionListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Map<String, FilterEntry> filters = new LinkedHashMap<>();
+
+	private volatile FilterEntry[] dispatchTable = new FilterEntry[0];
+
+	private volatile Map<Integer, FilterEntry> dispatchById = Collections.emptyMap();
+
+	private final AtomicInteger subscriptionIds = new AtomicInteger();
+
+	private final ArrayDeque<PendingPublish> offlineBuffer = new ArrayDeque<>();
+
+	private final InflightWindow window;
+
+	private final List<Parked> parked = new ArrayList<>();
+
+	private final AtomicLong reconnects = new AtomicLong();
+
+	private volatile MqttConnectionState state = MqttConnectionState.STOPPED;
+
+	private volatile Instant stateChangedAt = Instant.now();
+
+	private volatile @Nullable String lastFailure;
+
+	private volatile int lastReasonCode = -1;
+
+	private volatile boolean sessionPresent;
+
+	private volatile @Nullable String connectedUri;
+
+	private volatile MqttBrokerLimits brokerLimits;
+
+	private volatile boolean running;
+
+	private volatile boolean everConnected;
+
+	private volatile Instant connectedAt = Instant.EPOCH;
+
+	private int failedAttempts;
+
+	private @Nullable ScheduledFuture<?> reconnectTask;
+
+	protected @Nullable C client;
+
+	AbstractPahoConnection(MqttConnectionSettings settings) {
+		this.settings = settings;
+		this.window = new InflightWindow(settings.getMaxInflight());
+		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "mqtt-connection-" + settings.getClientId());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	// ---- client library operations implemented per version
+
+	protected abstract C createClient() throws Exception;
+
+	/**
+	 * Connect; the callback must be called exactly once.
+	 */
+	protected abstract void connectClient(C client, ConnectCallback callback) throws Exception;
+
+	protected abstract void publishClient(C client, MqttOutboundMessage message, CompletionCallback callback)
+			throws Exception;
+
+	protected abstract void subscribeClient(C client, String filter, int qos, int subscriptionId,
+			SubscribeCallback callback) throws Exception;
+
+	protected abstract void unsubscribeClient(C client, String filter, CompletionCallback callback) throws Exception;
+
+	protected abstract void acknowledgeClient(C client, int messageId, int qos) throws Exception;
+
+	protected abstract void disconnectClient(C client, Duration timeout) throws Exception;
+
+	protected abstract void closeClient(C client);
+
+	protected abstract boolean isClientConnected(C client);
+
+	protected abstract String describe(Throwable ex);
+
+	protected abstract int reasonCodeOf(Throwable ex);
+
+	/**
+	 * Whether an exception from a publish call means "not connected right now".
+	 */
+	protected abstract boolean isNotConnected(Throwable ex);
+
+	// ---- MqttConnection
+
+	@Override
+	public String getClientId() {
+		return this.settings.getClientId();
+	}
+
+	@Override
+	public MqttVersion getVersion() {
+		return this.settings.getVersion();
+	}
+
+	@Override
+	public List<String> getServerUris() {
+		return List.copyOf(this.settings.getServerUris());
+	}
+
+	@Override
+	public @Nullable String getConnectedServerUri() {
+		return (this.state == MqttConnectionState.CONNECTED) ? this.connectedUri : null;
+	}
+
+	@Override
+	public MqttConnectionState getState() {
+		return this.state;
+	}
+
+	@Override
+	public boolean isSessionPresent() {
+		return this.sessionPresent;
+	}
+
+	@Override
+	public MqttBrokerLimits getBrokerLimits() {
+		return this.brokerLimits;
+	}
+
+	@Override
+	public @Nullable String getLastFailure() {
+		return this.lastFailure;
+	}
+
+	@Override
+	public Instant getStateChangedAt() {
+		return this.stateChangedAt;
+	}
+
+	@Override
+	public long getReconnectCount() {
+		return this.reconnects.get();
+	}
+
+	@Override
+	public void addConnectionListener(MqttConnectionListener listener) {
+		this.listeners.add(listener);
+	}
+
+	int inflightLimit() {
+		return this.window.limit();
+	}
+
+	// ---- lifecycle
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public void start() {
+		this.lock.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			this.failedAttempts = 0;
+			try {
+				this.client = createClient();
+			}
+			catch (Exception ex) {
+				this.running = false;
+				throw new MqttConnectException("Could not create the MQTT client for " + this.settings.getServerUris()
+						+ ": " + ex.getMessage(), -1, ex);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		CompletableFuture<Void> first = attemptConnect();
+		Duration wait = this.settings.getConnectionTimeout().multipliedBy(Math.max(1, this.settings.getServerUris().size()))
+				.plusSeconds(2);
+		try {
+			first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (this.settings.isFailFast()) {
+				stop();
+				throw (cause instanceof MqttConnectException mce) ? mce
+						: new MqttConnectException(String.valueOf(cause), -1, cause);
+			}
+			this.logger.warn("MQTT client '" + getClientId() + "' could not connect at start-up: " + cause.getMessage()
+					+ (this.settings.isAutomaticReconnect() ? "; the application starts and keeps trying in the background"
+							+ " (set mqtt.fail-fast=true to fail start-up instead)" : ""));
+		}
+		catch (TimeoutException ex) {
+			if (this.settings.isFailFast()) {
+				stop();
+				throw new MqttConnectException("Could not connect to " + this.settings.getServerUris() + " within "
+						+ wait.toSeconds() + "s (mqtt.connection-timeout)", -1, ex);
+			}
+			this.logger.warn("MQTT client '" + getClientId() + "' is still connecting to " + this.settings.getServerUris()
+					+ " after " + wait.toSeconds() + "s; the application starts and keeps trying in the background");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop() {
+		List<PendingPublish> abandoned;
+		C current;
+		this.lock.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			if (this.reconnectTask != null) {
+				this.reconnectTask.cancel(false);
+				this.reconnectTask = null;
+			}
+			abandoned = new ArrayList<>(this.offlineBuffer);
+			this.offlineBuffer.clear();
+			this.parked.clear();
+			current = this.client;
+			this.client = null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (PendingPublish pending : abandoned) {
+			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
+					+ "' stopped before the message to '" + pending.message.topic() + "' could be sent"));
+		}
+		if (current != null) {
+			try {
+				if (isClientConnected(current)) {
+					disconnectClient(current, this.settings.getShutdownTimeout());
+				}
+			}
+			catch (Exception ex) {
+				this.logger.debug("MQTT disconnect of '" + getClientId() + "' did not complete cleanly: " + ex.getMessage());
+			}
+			finally {
+				closeClient(current);
+			}
+		}
+		setState(MqttConnectionState.STOPPED);
+		this.connectedUri = null;
+		this.scheduler.shutdownNow();
+		this.logger.info("MQTT client '" + getClientId() + "' disconnected");
+	}
+
+	// ---- connecting
+
+	private CompletableFuture<Void> attemptConnect() {
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		C current = this.client;
+		if (!this.running || current == null) {
+			result.completeExceptionally(new MqttConnectException("MQTT connection '" + getClientId() + "' is stopped", -1, null));
+			return result;
+		}
+		setState(MqttConnectionState.CONNECTING);
+		try {
+			connectClient(current, new ConnectCallback() {
+
+				@Override
+				public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
+					onConnected(serverUri, sessionPresent, limits);
+					result.complete(null);
+				}
+
+				@Override
+				public void failed(Throwable ex) {
+					MqttConnectException failure = connectFailure(ex);
+					onConnectFailed(failure);
+					result.completeExceptionally(failure);
+				}
+
+			});
+		}
+		catch (Exception ex) {
+			MqttConnectException failure = connectFailure(ex);
+			onConnectFailed(failure);
+			result.completeExceptionally(failure);
+		}
+		return result;
+	}
+
+	private MqttConnectException connectFailure(Throwable ex) {
+		int code = reasonCodeOf(ex);
+		String hint = switch (code) {
+			case 0x86 -> "; check mqtt.username and mqtt.password";
+			case 0x87 -> "; the broker does not allow this client: check its credentials and ACL";
+			case 0x85 -> "; check mqtt.client-id";
+			default -> "";
+		};
+		return new MqttConnectException("Could not connect to " + String.join(", ", this.settings.getServerUris())
+				+ " as client '" + getClientId() + "': " + describe(ex) + hint, code, ex);
+	}
+
+	private void onConnected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
+		boolean reconnect;
+		List<FilterEntry> toSubscribe = new ArrayList<>();
+		List<PendingPublish> toFlush;
+		this.lock.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			reconnect = this.everConnected;
+			this.everConnected = true;
+			this.connectedAt = Instant.now();
+			this.sessionPresent = sessionPresent;
+			this.connectedUri = serverUri;
+			this.brokerLimits = configuredLimits(limits);
+			this.window.setLimit(Math.min(this.settings.getMaxInflight(), limits.receiveMaximum()));
+			this.lastFailure = null;
+			this.lastReasonCode = -1;
+			for (FilterEntry entry : this.filters.values()) {
+				if (!sessionPresent || !entry.subscribedInSession) {
+					entry.subscribedInSession = false;
+					toSubscribe.add(entry);
+				}
+			}
+			toFlush = new ArrayList<>(this.offlineBuffer);
+			this.offlineBuffer.clear();
+			setState(MqttConnectionState.CONNECTED);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (reconnect) {
+			this.reconnects.incrementAndGet();
+		}
+		this.logger.info("MQTT client '" + getClientId() + "' connected to " + serverUri + " (MQTT " + getVersion().label()
+				+ ", session present: " + sessionPresent + ")");
+		for (MqttConnectionListener listener : this.listeners) {
+			safely(() -> listener.connected(serverUri, reconnect, sessionPresent));
+		}
+		for (FilterEntry entry : toSubscribe) {
+			sendSubscribe(entry);
+		}
+		if (!toFlush.isEmpty()) {
+			this.scheduler.execute(() -> toFlush.forEach(this::send));
+		}
+	}
+
+	private void onConnectFailed(MqttConnectException failure) {
+		this.lastFailure = failure.getMessage();
+		this.lastReasonCode = failure.getReasonCode();
+		if (!this.running) {
+			return;
+		}
+		setState(MqttConnectionState.DISCONNECTED);
+		this.logger.debug("MQTT connect attempt failed: " + failure.getMessage());
+		for (MqttConnectionListener listener : this.listeners) {
+			safely(() -> listener.connectionLost(failure.getMessage(), failure.getReasonCode()));
+		}
+		scheduleReconnect(failure.getReasonCode(), failure.getMessage());
+	}
+
+	/**
+	 * Called by subclasses when an established connection is lost or closed by the broker.
+	 */
+	protected void onConnectionLost(String cause, int reasonCode) {
+		if (!this.running) {
+			return;
+		}
+		this.lastFailure = cause;
+		this.lastReasonCode = reasonCode;
+		this.lock.lock();
+		try {
+			this.parked.clear();
+			setState(MqttConnectionState.DISCONNECTED);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.connectedUri = null;
+		if (reasonCode == MqttReasonCodes.SESSION_TAKEN_OVER) {
+			this.logger.error("MQTT client '" + getClientId() + "' was disconnected because another client connected with "
+					+ "the same client id (session taken over, 0x8E). Give each application instance its own mqtt.client-id; "
+					+ "reconnecting with back-off");
+		}
+		else {
+			this.logger.warn("MQTT client '" + getClientId() + "' lost its connection: " + cause);
+		}
+		for (MqttConnectionListener listener : this.listeners) {
+			safely(() -> listener.connectionLost(cause, reasonCode));
+		}
+		scheduleReconnect(reasonCode, cause);
+	}
+
+	private void scheduleReconnect(int reasonCode, String cause) {
+		this.lock.lock();
+		try {
+			if (!this.running || !this.settings.isAutomaticReconnect() || this.scheduler.isShutdown()) {
+				return;
+			}
+			if (this.reconnectTask != null && !this.reconnectTask.isDone()) {
+				return;
+			}
+			boolean stable = Duration.between(this.connectedAt, Instant.now()).compareTo(STABLE_CONNECTION) > 0;
+			if (stable && this.state != MqttConnectionState.CONNECTING) {
+				this.failedAttempts = 0;
+			}
+			this.failedAttempts++;
+			long min = this.settings.getReconnectMinDelay().toMillis();
+			long max = Math.max(min, this.settings.getReconnectMaxDelay().toMillis());
+			long delay;
+			if (reasonCode == MqttReasonCodes.SESSION_TAKEN_OVER || reasonCode == MqttReasonCodes.BAD_USER_NAME_OR_PASSWORD
+					|| reasonCode == MqttReasonCodes.NOT_AUTHORIZED) {
+				delay = max;
+			}
+			else {
+				delay = min << Math.min(this.failedAttempts - 1, 20);
+				delay = Math.min(delay, max);
+			}
+			long jitter = (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
+			long actual = Math.max(10, delay - jitter);
+			this.logger.debug("MQTT client '" + getClientId() + "' reconnects in " + actual + " ms (attempt "
+					+ this.failedAttempts + ", last failure: " + cause + ")");
+			this.reconnectTask = this.scheduler.schedule(this::reconnect, actual, TimeUnit.MILLISECONDS);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void reconnect() {
+		if (!this.running || this.state == MqttConnectionState.CONNECTED) {
+			return;
+		}
+		C current = this.client;
+		if (current != null && isClientConnected(current)) {
+			return;
+		}
+		attemptConnect();
+	}
+
+	private MqttBrokerLimits configuredLimits(MqttBrokerLimits limits) {
+		return new MqttBrokerLimits(Math.min(limits.maximumQos(), this.settings.getMaxQos()),
+				Math.min(limits.maximumPacketSize(), this.settings.getMaxPacketSize()), limits.retainAvailable(),
+				limits.wildcardSubscriptionAvailable(), limits.sharedSubscriptionAvailable(),
+				limits.subscriptionIdentifiersAvailable(), limits.receiveMaximum(), limits.topicAliasMaximum(),
+				limits.serverKeepAliveSeconds());
+	}
+
+	private void setState(MqttConnectionState newState) {
+		if (this.state != newState) {
+			this.state = newState;
+			this.stateChangedAt = Instant.now();
+		}
+	}
+
+	// ---- publishing
+
+	@Override
+	public CompletableFuture<Void> publish(MqttOutboundMessage message) {
+		PendingPublish pending = new PendingPublish(message, new CompletableFuture<>());
+		if (!this.running) {
+			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
+					+ "' is not started; the message to '" + message.topic() + "' was not sent"));
+			return pending.future;
+		}
+		if (this.state != MqttConnectionState.CONNECTED && buffer(pending)) {
+			return pending.future;
+		}
+		send(pending);
+		return pending.future;
+	}
+
+	/**
+	 * Buffer a publish while disconnected.
+	 * @return whether the publish was handled (buffered or failed)
+	 */
+	private boolean buffer(PendingPublish pending) {
+		this.lock.lock();
+		try {
+			if (this.state == MqttConnectionState.CONNECTED) {
+				return false;
+			}
+			if (this.offlineBuffer.size() >= this.settings.getOfflineBufferSize()) {
+				pending.future.completeExceptionally(new MqttDeliveryException("MQTT client '" + getClientId()
+						+ "' is not connected (" + ((this.lastFailure != null) ? this.lastFailure : this.state) + ") and its offline buffer is full ("
+						+ this.settings.getOfflineBufferSize() + " messages); the message to '" + pending.message.topic()
+						+ "' was not sent. Raise mqtt.offline-buffer-size or retry when connected"));
+				return true;
+			}
+			this.offlineBuffer.add(pending);
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void send(PendingPublish pending) {
+		MqttOutboundMessage message = pending.message;
+		try {
+			if (!this.window.acquire(InflightWindow.nanos(this.settings.getPublishTimeout()))) {
+				pending.future.completeExceptionally(new MqttDeliveryException("No in-flight slot became free within "
+						+ this.settings.getPublishTimeout().toMillis() + " ms (" + this.window.limit()
+						+ " publishes unacknowledged); the message to '" + message.topic()
+						+ "' was not sent. The broker is slow to acknowledge: raise mqtt.template.timeout or publish less"));
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			pending.future.completeExceptionally(new MqttDeliveryException("Interrupted while waiting for an in-flight slot "
+					+ "to publish to '" + message.topic() + "'", MqttDeliveryException.NO_REASON_CODE, ex));
+			return;
+		}
+		C current = this.client;
+		if (current == null) {
+			this.window.release();
+			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
+					+ "' stopped; the message to '" + message.topic() + "' was not sent"));
+			return;
+		}
+		try {
+			publishClient(current, message, new CompletionCallback() {
+
+				@Override
+				public void completed(int reasonCode) {
+					AbstractPahoConnection.this.window.release();
+					if (reasonCode >= 0x80) {
+						pending.future.completeExceptionally(new MqttDeliveryException("The broker refused the message to '"
+								+ message.topic() + "': " + MqttReasonCodes.describe(reasonCode), reasonCode, null));
+					}
+					else {
+						pending.future.complete(null);
+					}
+				}
+
+				@Override
+				public void failed(Throwable ex) {
+					AbstractPahoConnection.this.window.release();
+					int code = reasonCodeOf(ex);
+					pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic()
+							+ "' failed: " + describe(ex), (code >= 0x80) ? code : MqttDeliveryException.NO_REASON_CODE, ex));
+				}
+
+			});
+		}
+		catch (Exception ex) {
+			this.window.release();
+			if (isNotConnected(ex) && this.running && buffer(pending)) {
+				return;
+			}
+			pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: "
+					+ describe(ex), MqttDeliveryException.NO_REASON_CODE, ex));
+		}
+	}
+
+	// ---- subscribing
+
+	@Override
+	public CompletableFuture<MqttSubscriptionResult> subscribe(MqttSubscription subscription) {
+		FilterEntry entry;
+		boolean send;
+		CompletableFuture<MqttSubscriptionResult> future = new CompletableFuture<>();
+		this.lock.lock();
+		try {
+			entry = this.filters.get(subscription.getFilter());
+			if (entry == null) {
+				entry = new FilterEntry(subscription.getFilter(), this.subscriptionIds.incrementAndGet());
+				this.filters.put(subscription.getFilter(), entry);
+			}
+			int previousQos = entry.requestedQos();
+			entry.subscriptions.add(subscription);
+			rebuildDispatch();
+			if (!this.parked.isEmpty() && !this.scheduler.isShutdown()) {
+				this.scheduler.execute(this::redeliverParked);
+			}
+			boolean qosRaised = entry.requestedQos() > previousQos;
+			if (entry.subscribedInSession && !qosRaised && entry.result != null) {
+				future.complete(entry.result);
+				return future;
+			}
+			entry.waiting.add(future);
+			send = this.state == MqttConnectionState.CONNECTED;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (send) {
+			sendSubscribe(entry);
+		}
+		return future;
+	}
+
+	private void sendSubscribe(FilterEntry entry) {
+		C current = this.client;
+		int qos = entry.requestedQos();
+		if (current == null || qos < 0) {
+			return;
+		}
+		int id = this.brokerLimits.subscriptionIdentifiersAvailable() ? entry.id : 0;
+		try {
+			subscribeClient(current, entry.filter, qos, id, new SubscribeCallback() {
+
+				@Override
+				public void subscribed(int reasonCode) {
+					onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, reasonCode));
+				}
+
+				@Override
+				public void failed(Throwable ex) {
+					int code = reasonCodeOf(ex);
+					if (code >= 0x80) {
+						onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, code));
+					}
+					else {
+						AbstractPahoConnection.this.logger.warn("Subscribing to '" + entry.filter + "' failed: " + describe(ex)
+								+ "; it is retried after the next reconnect");
+					}
+				}
+
+			});
+		}
+		catch (IllegalArgumentException ex) {
+			// the client refuses locally, e.g. a broker without shared or wildcard subscriptions
+			int code = MqttTopics.isShared(entry.filter) ? 0x9E : 0xA2;
+			this.logger.debug("Client refused subscription locally: " + ex.getMessage());
+			onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, code));
+		}
+		catch (Exception ex) {
+			this.logger.warn("Subscribing to '" + entry.filter + "' failed: " + describe(ex)
+					+ "; it is retried after the next reconnect");
+		}
+	}
+
+	private void onSubscribed(FilterEntry entry, MqttSubscriptionResult result) {
+		List<CompletableFuture<MqttSubscriptionResult>> waiting;
+		this.lock.lock();
+		try {
+			entry.result = result;
+			entry.subscribedInSession = result.isGranted();
+			waiting = new ArrayList<>(entry.waiting);
+			entry.waiting.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (!result.isGranted()) {
+			this.logger.error("The broker refused the subscription to '" + entry.filter + "' (listeners "
+					+ entry.owners() + "): " + result.reason());
+		}
+		else if (result.isDowngraded()) {
+			this.logger.warn("The broker granted the subscription to '" + entry.filter + "' with QoS " + result.grantedQos()
+					+ " instead of the requested QoS " + result.requestedQos());
+		}
+		else if (this.logger.isDebugEnabled()) {
+			this.logger.debug("Subscribed to '" + entry.filter + "' with QoS " + result.grantedQos());
+		}
+		for (MqttConnectionListener listener : this.listeners) {
+			safely(() -> listener.subscribed(result));
+		}
+		waiting.forEach((future) -> future.complete(result));
+	}
+
+	@Override
+	public CompletableFuture<Void> unsubscribe(MqttSubscription subscription) {
+		FilterEntry entry;
+		boolean send;
+		this.lock.lock();
+		try {
+			entry = this.filters.get(subscription.getFilter());
+			if (entry == null || !entry.subscriptions.remove(subscription)) {
+				return CompletableFuture.completedFuture(null);
+			}
+			send = entry.subscriptions.isEmpty();
+			if (send) {
+				this.filters.remove(entry.filter);
+			}
+			rebuildDispatch();
+			send = send && this.state == MqttConnectionState.CONNECTED && entry.subscribedInSession;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		C current = this.client;
+		if (!send || current == null) {
+			future.complete(null);
+			return future;
+		}
+		try {
+			unsubscribeClient(current, entry.filter, new CompletionCallback() {
+
+				@Override
+				public void completed(int reasonCode) {
+					future.complete(null);
+				}
+
+				@Override
+				public void failed(Throwable ex) {
+					future.completeExceptionally(new MqttDeliveryException("Unsubscribing from '" + entry.filter + "' failed: "
+							+ describe(ex), reasonCodeOf(ex), ex));
+				}
+
+			});
+		}
+		catch (Exception ex) {
+			future.completeExceptionally(new MqttDeliveryException("Unsubscribing from '" + entry.filter + "' failed: "
+					+ describe(ex), MqttDeliveryException.NO_REASON_CODE, ex));
+		}
+		return future;
+	}
+
+	@Override
+	public List<SubscriptionState> getSubscriptions() {
+		this.lock.lock();
+		try {
+			List<SubscriptionState> states = new ArrayList<>();
+			for (FilterEntry entry : this.filters.values()) {
+				states.add(new SubscriptionState(entry.filter, entry.requestedQos(), entry.owners(), entry.result));
+			}
+			return states;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void rebuildDispatch() {
+		List<FilterEntry> entries = new ArrayList<>(this.filters.size());
+		Map<Integer, FilterEntry> byId = new java.util.HashMap<>();
+		for (FilterEntry entry : this.filters.values()) {
+			entry.handlers = entry.subscriptions.toArray(new MqttSubscription[0]);
+			entries.add(entry);
+			byId.put(entry.id, entry);
+		}
+		this.dispatchTable = entries.toArray(new FilterEntry[0]);
+		this.dispatchById = byId;
+	}
+
+	// ---- receiving
+
+	/**
+	 * Dispatch an incoming message to every matching subscription; called by subclasses
+	 * on the client's delivery thread. Never throws.
+	 */
+	protected void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
+			MqttMessageProperties properties) {
+		Runnable ack = (qos > 0) ? () -> acknowledge(messageId, qos) : NO_ACK;
+		List<MqttSubscription> targets = targets(topic, properties.getSubscriptionIdentifiers());
+		if (targets.isEmpty()) {
+			park(new Parked(topic, payload, qos, retained, duplicate, messageId, properties, ack));
+			return;
+		}
+		deliver(targets, topic, payload, qos, retained, duplicate, messageId, properties, ack);
+	}
+
+	private List<MqttSubscription> targets(String topic, List<Integer> ids) {
+		List<MqttSubscription> targets = new ArrayList<>(2);
+		if (!ids.isEmpty()) {
+			Map<Integer, FilterEntry> byId = this.dispatchById;
+			for (Integer id : ids) {
+				FilterEntry entry = byId.get(id);
+				if (entry != null && MqttTopics.matches(entry.filter, topic)) {
+					Collections.addAll(targets, entry.handlers);
+				}
+			}
+			if (!targets.isEmpty()) {
+				return targets;
+			}
+		}
+		for (FilterEntry entry : this.dispatchTable) {
+			if (MqttTopics.matches(entry.filter, topic)) {
+				Collections.addAll(targets, entry.handlers);
+			}
+		}
+		return targets;
+	}
+
+	private void deliver(List<MqttSubscription> targets, String topic, byte[] payload, int qos, boolean retained,
+			boolean duplicate, int messageId, MqttMessageProperties properties, Runnable ack) {
+		Runnable shared = (targets.size() == 1) ? ack : countdown(targets.size(), ack);
+		for (MqttSubscription target : targets) {
+			MqttInboundMessage message = new MqttInboundMessage(topic, payload, qos, retained, duplicate, messageId,
+					properties, shared);
+			try {
+				target.getHandler().handleMessage(message);
+			}
+			catch (Throwable ex) {
+				this.logger.error("Handler of subscription '" + target.getFilter() + "' (" + target.getOwner()
+						+ ") threw on the delivery thread; the message on '" + topic + "' is acknowledged and the connection stays up", ex);
+				message.acknowledge();
+			}
+		}
+	}
+
+	/**
+	 * Keep a QoS 1/2 message that no subscription matches yet (a persistent session
+	 * delivers queued messages before the listeners subscribed again) without
+	 * acknowledging it, until a subscription that matches it is added.
+	 */
+	private void park(Parked parked) {
+		if (parked.qos == 0) {
+			if (this.logger.isDebugEnabled()) {
+				this.logger.debug("No subscription matches a QoS 0 message on '" + parked.topic + "'; it is discarded");
+			}
+			return;
+		}
+		boolean overflow;
+		this.lock.lock();
+		try {
+			overflow = this.parked.size() >= MAX_PARKED;
+			if (!overflow) {
+				this.parked.add(parked);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (overflow) {
+			this.logger.warn("No subscription matches the message on '" + parked.topic + "' and " + MAX_PARKED
+					+ " unmatched messages are already held; acknowledging it without processing");
+			parked.ack.run();
+		}
+		else if (this.logger.isDebugEnabled()) {
+			this.logger.debug("No subscription matches the message on '" + parked.topic
+					+ "' yet; holding it unacknowledged until a listener subscribes");
+		}
+	}
+
+	private void redeliverParked() {
+		List<Parked> candidates;
+		this.lock.lock();
+		try {
+			if (this.parked.isEmpty()) {
+				return;
+			}
+			candidates = new ArrayList<>(this.parked);
+			this.parked.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Parked p : candidates) {
+			dispatch(p.topic, p.payload, p.qos, p.retained, p.duplicate, p.messageId, p.properties);
+		}
+	}
+
+	private static Runnable countdown(int count, Runnable action) {
+		AtomicInteger remaining = new AtomicInteger(count);
+		return () -> {
+			if (remaining.decrementAndGet() == 0) {
+				action.run();
+			}
+		};
+	}
+
+	private void acknowledge(int messageId, int qos) {
+		C current = this.client;
+		if (current == null) {
+			return;
+		}
+		try {
+			acknowledgeClient(current, messageId, qos);
+		}
+		catch (Exception ex) {
+			this.logger.debug("Could not acknowledge message " + messageId + " (connection lost?); the broker redelivers it"
+					+ " if the session is kept: " + ex.getMessage());
+		}
+	}
+
+	private void safely(Runnable runnable) {
+		try {
+			runnable.run();
+		}
+		catch (Throwable ex) {
+			this.logger.error("MQTT connection listener failed", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "{clientId=" + getClientId() + ", serverUris=" + this.settings.getServerUris()
+				+ ", version=" + getVersion() + ", state=" + this.state + "}";
+	}
+
+	// ---- types
+
+	interface ConnectCallback {
+
+		void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits);
+
+		void failed(Throwable ex);
+
+	}
+
+	interface CompletionCallback {
+
+		void completed(int reasonCode);
+
+		void failed(Throwable ex);
+
+	}
+
+	interface SubscribeCallback {
+
+		void subscribed(int reasonCode);
+
+		void failed(Throwable ex);
+
+	}
+
+	private record Parked(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
+			MqttMessageProperties properties, Runnable ack) {
+	}
+
+	private record PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {
+	}
+
+	private static final class FilterEntry {
+
+		final String filter;
+
+		final int id;
+
+		final List<MqttSubscription> subscriptions = new ArrayList<>(1);
+
+		final List<CompletableFuture<MqttSubscriptionResult>> waiting = new ArrayList<>(1);
+
+		volatile MqttSubscription[] handlers = new MqttSubscription[0];
+
+		boolean subscribedInSession;
+
+		@Nullable MqttSubscriptionResult result;
+
+		FilterEntry(String filter, int id) {
+			this.filter = filter;
+			this.id = id;
+		}
+
+		int requestedQos() {
+			int qos = -1;
+			for (MqttSubscription subscription : this.subscriptions) {
+				qos = Math.max(qos, subscription.getQos());
+			}
+			return qos;
+		}
+
+		List<String> owners() {
+			return this.subscriptions.stream().map(MqttSubscription::getOwner).toList();
+		}
+
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.mqttspring.paho;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Counts unacknowledged publishes and makes callers wait for a free slot, so that a burst
+ * never hits the client library's "too many publishes in progress" error.
+ */
+final class InflightWindow {
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition available = this.lock.newCondition();
+
+	private int limit;
+
+	private int inUse;
+
+	InflightWindow(int limit) {
+		this.limit = Math.max(1, limit);
+	}
+
+	boolean acquire(long timeoutNanos) throws InterruptedException {
+		long remaining = timeoutNanos;
+		this.lock.lock();
+		try {
+			while (this.inUse >= this.limit) {
+				if (remaining <= 0) {
+					return false;
+				}
+				remaining = this.available.awaitNanos(remaining);
+			}
+			this.inUse++;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	void release() {
+		this.lock.lock();
+		try {
+			if (this.inUse > 0) {
+				this.inUse--;
+			}
+			this.available.signal();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	void setLimit(int limit) {
+		this.lock.lock();
+		try {
+			this.limit = Math.max(1, limit);
+			this.available.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	int limit() {
+		return this.limit;
+	}
+
+	int inUse() {
+		return this.inUse;
+	}
+
+	static long nanos(java.time.Duration duration) {
+		return TimeUnit.MILLISECONDS.toNanos(duration.toMillis());
+	}
+
+}

@@ -1,0 +1,238 @@
+package dev.mqttspring.paho;
+
+import java.time.Duration;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+
+import dev.mqttspring.core.MqttBrokerLimits;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
+
+/**
+ * MQTT 3.1.1 connection over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
+ * are not sent; the broker limits are the protocol's, narrowed by configuration.
+ */
+final class PahoV3Connection extends AbstractPahoConnection<MqttAsyncClient> {
+
+	private static final MqttBrokerLimits V3_LIMITS = new MqttBrokerLimits(2, MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE,
+			true, true, true, false, 65_535, 0, -1);
+
+	PahoV3Connection(MqttConnectionSettings settings) {
+		super(settings);
+	}
+
+	@Override
+	protected MqttAsyncClient createClient() throws Exception {
+		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
+				persistence());
+		client.setManualAcks(true);
+		client.setCallback(new Callback());
+		return client;
+	}
+
+	private MqttClientPersistence persistence() {
+		if (this.settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
+			return new MqttDefaultFilePersistence(PahoConnections.persistenceDirectory(this.settings).toString());
+		}
+		return new MemoryPersistence();
+	}
+
+	MqttConnectOptions options() {
+		MqttConnectOptions options = new MqttConnectOptions();
+		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+		options.setServerURIs(this.settings.getServerUris().toArray(new String[0]));
+		if (this.settings.getUsername() != null) {
+			options.setUserName(this.settings.getUsername());
+		}
+		if (this.settings.getPassword() != null) {
+			options.setPassword(this.settings.getPassword().clone());
+		}
+		options.setKeepAliveInterval((int) this.settings.getKeepAlive().toSeconds());
+		options.setConnectionTimeout((int) Math.max(1, this.settings.getConnectionTimeout().toSeconds()));
+		options.setCleanSession(this.settings.isCleanStart());
+		options.setAutomaticReconnect(false);
+		options.setMaxInflight(Math.max(1, this.settings.getMaxInflight()));
+		options.setHttpsHostnameVerificationEnabled(this.settings.isHostnameVerification());
+		options.setSocketFactory(PahoConnections.socketFactory(this.settings));
+		MqttConnectionSettings.Will will = this.settings.getWill();
+		if (will != null) {
+			options.setWill(will.topic(), will.payload(), will.qos(), will.retain());
+		}
+		return options;
+	}
+
+	@Override
+	protected void connectClient(MqttAsyncClient client, ConnectCallback callback) throws Exception {
+		client.connect(options(), null, new IMqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				callback.connected(client.getCurrentServerURI(), token.getSessionPresent(), V3_LIMITS);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				callback.failed(ex);
+			}
+
+		});
+	}
+
+	@Override
+	protected void publishClient(MqttAsyncClient client, MqttOutboundMessage message, CompletionCallback callback)
+			throws Exception {
+		MqttMessage paho = new MqttMessage(message.payload());
+		paho.setQos(message.qos());
+		paho.setRetained(message.retain());
+		client.publish(message.topic(), paho, null, new IMqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				callback.completed(0);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				callback.failed(ex);
+			}
+
+		});
+	}
+
+	@Override
+	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
+			SubscribeCallback callback) throws Exception {
+		client.subscribe(filter, qos, null, new IMqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				int[] granted = token.getGrantedQos();
+				callback.subscribed((granted != null && granted.length > 0) ? granted[0] : 0x80);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				int[] granted = (token != null) ? token.getGrantedQos() : null;
+				if (granted != null && granted.length > 0 && granted[0] >= 0x80) {
+					callback.subscribed(granted[0]);
+				}
+				else {
+					callback.failed(ex);
+				}
+			}
+
+		});
+	}
+
+	@Override
+	protected void unsubscribeClient(MqttAsyncClient client, String filter, CompletionCallback callback) throws Exception {
+		client.unsubscribe(filter, null, new IMqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				callback.completed(0);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				callback.failed(ex);
+			}
+
+		});
+	}
+
+	@Override
+	protected void acknowledgeClient(MqttAsyncClient client, int messageId, int qos) throws Exception {
+		client.messageArrivedComplete(messageId, qos);
+	}
+
+	@Override
+	protected void disconnectClient(MqttAsyncClient client, Duration timeout) throws Exception {
+		long millis = Math.max(100, timeout.toMillis());
+		try {
+			client.disconnect(millis / 2).waitForCompletion(millis);
+		}
+		finally {
+			if (client.isConnected()) {
+				client.disconnectForcibly(0, 100, false);
+			}
+		}
+	}
+
+	@Override
+	protected void closeClient(MqttAsyncClient client) {
+		try {
+			client.close(true);
+		}
+		catch (Exception ex) {
+			this.logger.debug("Closing the MQTT client failed: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	protected boolean isClientConnected(MqttAsyncClient client) {
+		return client.isConnected();
+	}
+
+	@Override
+	protected String describe(Throwable ex) {
+		return PahoConnections.describe(ex, reasonCodeOf(ex));
+	}
+
+	@Override
+	protected int reasonCodeOf(Throwable ex) {
+		if (ex instanceof MqttException mqtt) {
+			return switch (mqtt.getReasonCode()) {
+				case 1 -> 0x84;
+				case 2 -> 0x85;
+				case 3 -> 0x88;
+				case 4 -> 0x86;
+				case 5 -> 0x87;
+				case 128 -> 0x80;
+				default -> -1;
+			};
+		}
+		return -1;
+	}
+
+	@Override
+	protected boolean isNotConnected(Throwable ex) {
+		return ex instanceof MqttException mqtt
+				&& (mqtt.getReasonCode() == 32104 || mqtt.getReasonCode() == 32102 || mqtt.getReasonCode() == 32111);
+	}
+
+	private final class Callback implements MqttCallbackExtended {
+
+		@Override
+		public void connectionLost(Throwable cause) {
+			onConnectionLost(describe(cause), reasonCodeOf(cause));
+		}
+
+		@Override
+		public void messageArrived(String topic, MqttMessage message) {
+			dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
+					message.getId(), MqttMessageProperties.NONE);
+		}
+
+		@Override
+		public void deliveryComplete(IMqttDeliveryToken token) {
+		}
+
+		@Override
+		public void connectComplete(boolean reconnect, String serverURI) {
+		}
+
+	}
+
+}

@@ -1,0 +1,344 @@
+package dev.mqttspring.paho;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.SocketFactory;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
+import dev.mqttspring.core.MqttBrokerLimits;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttUserProperty;
+
+/**
+ * MQTT 5 connection over Eclipse Paho's {@code MqttAsyncClient}.
+ */
+final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
+
+	PahoV5Connection(MqttConnectionSettings settings) {
+		super(settings);
+	}
+
+	@Override
+	protected MqttAsyncClient createClient() throws Exception {
+		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
+				persistence());
+		client.setManualAcks(true);
+		client.setCallback(new Callback());
+		return client;
+	}
+
+	private MqttClientPersistence persistence() {
+		if (this.settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
+			return new MqttDefaultFilePersistence(PahoConnections.persistenceDirectory(this.settings).toString());
+		}
+		return new MemoryPersistence();
+	}
+
+	MqttConnectionOptions options() {
+		MqttConnectionOptions options = new MqttConnectionOptions();
+		options.setServerURIs(this.settings.getServerUris().toArray(new String[0]));
+		if (this.settings.getUsername() != null) {
+			options.setUserName(this.settings.getUsername());
+		}
+		if (this.settings.getPassword() != null) {
+			options.setPassword(PahoConnections.utf8(this.settings.getPassword()));
+		}
+		options.setKeepAliveInterval((int) this.settings.getKeepAlive().toSeconds());
+		options.setConnectionTimeout((int) Math.max(1, this.settings.getConnectionTimeout().toSeconds()));
+		options.setCleanStart(this.settings.isCleanStart());
+		options.setSessionExpiryInterval(this.settings.getSessionExpiry().toSeconds());
+		options.setAutomaticReconnect(false);
+		options.setUseSubscriptionIdentifiers(false);
+		options.setHttpsHostnameVerificationEnabled(this.settings.isHostnameVerification());
+		if (this.settings.getReceiveMaximum() != null) {
+			options.setReceiveMaximum(this.settings.getReceiveMaximum());
+		}
+		SocketFactory factory = PahoConnections.socketFactory(this.settings);
+		options.setSocketFactory(factory);
+		MqttConnectionSettings.Will will = this.settings.getWill();
+		if (will != null) {
+			MqttMessage message = new MqttMessage(will.payload(), will.qos(), will.retain(), null);
+			options.setWill(will.topic(), message);
+		}
+		return options;
+	}
+
+	@Override
+	protected void connectClient(MqttAsyncClient client, ConnectCallback callback) throws Exception {
+		client.connect(options(), null, new MqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				callback.connected(client.getCurrentServerURI(), token.getSessionPresent(), limits(token.getResponseProperties()));
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				callback.failed(ex);
+			}
+
+		});
+	}
+
+	private static MqttBrokerLimits limits(MqttProperties p) {
+		if (p == null) {
+			return MqttBrokerLimits.UNRESTRICTED;
+		}
+		Integer maxQos = p.getMaximumQoS();
+		Long maxPacket = p.getMaximumPacketSize();
+		Boolean retain = p.isRetainAvailable();
+		Integer receiveMax = p.getReceiveMaximum();
+		Integer aliasMax = p.getTopicAliasMaximum();
+		Integer keepAlive = p.getServerKeepAlive();
+		return new MqttBrokerLimits((maxQos != null) ? maxQos : 2,
+				(maxPacket != null) ? maxPacket : MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE,
+				(retain != null) ? retain : true, p.isWildcardSubscriptionsAvailable(), p.isSharedSubscriptionAvailable(),
+				p.isSubscriptionIdentifiersAvailable(), (receiveMax != null) ? receiveMax : 65_535,
+				(aliasMax != null) ? aliasMax : 0, (keepAlive != null) ? keepAlive : -1);
+	}
+
+	@Override
+	protected void publishClient(MqttAsyncClient client, MqttOutboundMessage message, CompletionCallback callback)
+			throws Exception {
+		MqttMessage paho = new MqttMessage(message.payload(), message.qos(), message.retain(), toPaho(message.properties()));
+		client.publish(message.topic(), paho, null, new MqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				int[] codes = token.getReasonCodes();
+				callback.completed((codes != null && codes.length > 0) ? codes[0] : 0);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				callback.failed(ex);
+			}
+
+		});
+	}
+
+	static MqttProperties toPaho(MqttMessageProperties properties) {
+		MqttProperties paho = new MqttProperties();
+		if (properties.isEmpty()) {
+			return paho;
+		}
+		paho.setContentType(properties.getContentType());
+		paho.setResponseTopic(properties.getResponseTopic());
+		paho.setCorrelationData(properties.getCorrelationData());
+		paho.setMessageExpiryInterval(properties.getMessageExpiryInterval());
+		if (properties.getPayloadFormatUtf8() != null) {
+			paho.setPayloadFormat(properties.getPayloadFormatUtf8());
+		}
+		if (!properties.getUserProperties().isEmpty()) {
+			List<UserProperty> user = new ArrayList<>(properties.getUserProperties().size());
+			for (MqttUserProperty property : properties.getUserProperties()) {
+				user.add(new UserProperty(property.name(), property.value()));
+			}
+			paho.setUserProperties(user);
+		}
+		return paho;
+	}
+
+	static MqttMessageProperties fromPaho(MqttProperties paho) {
+		if (paho == null) {
+			return MqttMessageProperties.NONE;
+		}
+		List<UserProperty> user = paho.getUserProperties();
+		List<Integer> ids = paho.getSubscriptionIdentifiers();
+		if (paho.getContentType() == null && paho.getResponseTopic() == null && paho.getCorrelationData() == null
+				&& paho.getMessageExpiryInterval() == null && (user == null || user.isEmpty())
+				&& (ids == null || ids.isEmpty()) && !paho.getPayloadFormat()) {
+			return MqttMessageProperties.NONE;
+		}
+		MqttMessageProperties.Builder builder = MqttMessageProperties.builder()
+			.contentType(paho.getContentType())
+			.correlationData(paho.getCorrelationData())
+			.messageExpiryInterval(paho.getMessageExpiryInterval());
+		if (paho.getResponseTopic() != null) {
+			try {
+				builder.responseTopic(paho.getResponseTopic());
+			}
+			catch (IllegalArgumentException ex) {
+				// an invalid response topic from the wire is dropped: a reply could not be sent to it
+			}
+		}
+		if (paho.getPayloadFormat()) {
+			builder.payloadFormatUtf8(true);
+		}
+		if (user != null) {
+			for (UserProperty property : user) {
+				builder.userProperty(property.getKey(), property.getValue());
+			}
+		}
+		if (ids != null && !ids.isEmpty()) {
+			builder.subscriptionIdentifiers(ids);
+		}
+		return builder.build();
+	}
+
+	@Override
+	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
+			SubscribeCallback callback) throws Exception {
+		MqttProperties properties = new MqttProperties();
+		if (subscriptionId > 0) {
+			properties.setSubscriptionIdentifier(subscriptionId);
+		}
+		client.subscribe(new MqttSubscription[] { new MqttSubscription(filter, qos) }, null, new MqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				int[] codes = token.getReasonCodes();
+				callback.subscribed((codes != null && codes.length > 0) ? codes[0] : 0x80);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				int[] codes = (token != null) ? token.getReasonCodes() : null;
+				if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+					callback.subscribed(codes[0]);
+				}
+				else {
+					callback.failed(ex);
+				}
+			}
+
+		}, properties);
+	}
+
+	@Override
+	protected void unsubscribeClient(MqttAsyncClient client, String filter, CompletionCallback callback) throws Exception {
+		client.unsubscribe(filter, null, new MqttActionListener() {
+
+			@Override
+			public void onSuccess(IMqttToken token) {
+				callback.completed(0);
+			}
+
+			@Override
+			public void onFailure(IMqttToken token, Throwable ex) {
+				callback.failed(ex);
+			}
+
+		});
+	}
+
+	@Override
+	protected void acknowledgeClient(MqttAsyncClient client, int messageId, int qos) throws Exception {
+		client.messageArrivedComplete(messageId, qos);
+	}
+
+	@Override
+	protected void disconnectClient(MqttAsyncClient client, Duration timeout) throws Exception {
+		long millis = Math.max(100, timeout.toMillis());
+		try {
+			client.disconnect(millis / 2).waitForCompletion(millis);
+		}
+		finally {
+			if (client.isConnected()) {
+				client.disconnectForcibly(0, 100, false);
+			}
+		}
+	}
+
+	@Override
+	protected void closeClient(MqttAsyncClient client) {
+		try {
+			client.close(true);
+		}
+		catch (Exception ex) {
+			this.logger.debug("Closing the MQTT client failed: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	protected boolean isClientConnected(MqttAsyncClient client) {
+		return client.isConnected();
+	}
+
+	@Override
+	protected String describe(Throwable ex) {
+		return PahoConnections.describe(ex, (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : -1);
+	}
+
+	@Override
+	protected int reasonCodeOf(Throwable ex) {
+		if (ex instanceof MqttException mqtt && mqtt.getReasonCode() < 0x100) {
+			return mqtt.getReasonCode();
+		}
+		return -1;
+	}
+
+	@Override
+	protected boolean isNotConnected(Throwable ex) {
+		return ex instanceof MqttException mqtt
+				&& (mqtt.getReasonCode() == 32104 || mqtt.getReasonCode() == 32102 || mqtt.getReasonCode() == 32111);
+	}
+
+	private final class Callback implements MqttCallback {
+
+		@Override
+		public void disconnected(MqttDisconnectResponse response) {
+			MqttException ex = response.getException();
+			int code = response.getReturnCode();
+			String cause;
+			if (ex != null && code == 0) {
+				cause = describe(ex);
+				code = reasonCodeOf(ex);
+			}
+			else {
+				cause = "disconnected by the broker: " + MqttReasonCodes.describe(code)
+						+ ((response.getReasonString() != null) ? " - " + response.getReasonString() : "");
+			}
+			onConnectionLost(cause, code);
+		}
+
+		@Override
+		public void mqttErrorOccurred(MqttException exception) {
+			PahoV5Connection.this.logger.warn("MQTT error: " + describe(exception));
+		}
+
+		@Override
+		public void messageArrived(String topic, MqttMessage message) {
+			dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
+					message.getId(), fromPaho(message.getProperties()));
+		}
+
+		@Override
+		public void deliveryComplete(IMqttToken token) {
+		}
+
+		@Override
+		public void connectComplete(boolean reconnect, String serverURI) {
+		}
+
+		@Override
+		public void authPacketArrived(int reasonCode, MqttProperties properties) {
+		}
+
+	}
+
+	static String text(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+}
