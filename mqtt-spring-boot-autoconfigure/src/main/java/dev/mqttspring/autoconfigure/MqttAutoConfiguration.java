@@ -1,5 +1,6 @@
 package dev.mqttspring.autoconfigure;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,6 +10,9 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.ClassUtils;
 import org.springframework.core.env.Environment;
 
 import dev.mqttspring.core.MqttConnection;
@@ -20,6 +24,7 @@ import dev.mqttspring.event.MqttConnectionLostEvent;
 import dev.mqttspring.event.MqttSubscriptionGrantedEvent;
 import dev.mqttspring.event.MqttSubscriptionRefusedEvent;
 import dev.mqttspring.paho.PahoConnections;
+import dev.mqttspring.support.MqttMessageConverters;
 
 /**
  * Auto-configuration of the one managed MQTT connection shared by publishing and all
@@ -29,7 +34,26 @@ import dev.mqttspring.paho.PahoConnections;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @EnableConfigurationProperties(MqttProperties.class)
+@Import({ MqttTemplateConfiguration.class, MqttAnnotationDrivenConfiguration.class })
 public final class MqttAutoConfiguration {
+
+	/**
+	 * Name of the payload converter bean shared by MqttTemplate and listeners.
+	 */
+	public static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
+
+	private static final String JSON_MAPPER = "tools.jackson.databind.json.JsonMapper";
+
+	@Bean(MESSAGE_CONVERTER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = MESSAGE_CONVERTER_BEAN_NAME)
+	MessageConverter mqttMessageConverter(ListableBeanFactory beanFactory) {
+		Object jsonMapper = null;
+		if (ClassUtils.isPresent(JSON_MAPPER, getClass().getClassLoader())) {
+			jsonMapper = beanFactory.getBeanProvider(ClassUtils.resolveClassName(JSON_MAPPER, getClass().getClassLoader()))
+				.getIfAvailable();
+		}
+		return MqttMessageConverters.createDefault(jsonMapper);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(MqttConnectionDetails.class)

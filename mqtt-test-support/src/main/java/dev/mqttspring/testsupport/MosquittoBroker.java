@@ -41,13 +41,16 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>
  * Each broker gets a fresh temporary directory holding {@code mosquitto.conf}, the password and ACL files, the
- * persistence directory and {@code mosquitto.log} (stdout and stderr of every start, appended). Mosquitto 2.x
- * drops privileges to the {@code mosquitto} user when started as root, after which it can no longer write to a
- * private temporary directory (persistence fails on shutdown). When this JVM runs as root the configuration
- * therefore contains {@code user root}, which keeps the broker running as root; in addition the directory and
- * files are made world-readable (and the directory world-writable) so a broker started with a user from
- * {@link Builder#config(String)} can still work. All brokers still alive when the JVM exits are killed by a
- * shutdown hook.
+ * persistence directory and {@code mosquitto.log} (stderr/stdout of every start, appended across restarts).
+ *
+ * <p>
+ * Privileges: mosquitto 2.0 started as root drops to the {@code mosquitto} user right after opening the listeners
+ * and only then reads the password file, ACL file and TLS certificates and writes persistence. Files in private
+ * directories (such as JUnit {@code @TempDir} or the certificates directory of the caller) would then fail with
+ * "Permission denied". When this JVM runs as root the configuration therefore contains {@code user root}, which
+ * keeps the broker running as root (mosquitto logs a warning about that); as a second line of defence the broker
+ * directory is made world-writable and its files world-readable. Processes still alive when the JVM exits are
+ * killed by a shutdown hook.
  *
  * <pre class="code">
  * try (MosquittoBroker broker = MosquittoBroker.builder().user("alice", "secret").start()) {
