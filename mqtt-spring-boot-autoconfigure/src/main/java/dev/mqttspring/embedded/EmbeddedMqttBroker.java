@@ -54,10 +54,20 @@ import org.slf4j.LoggerFactory;
  * start). A stop still takes about 2 s: HiveMQ shuts its Netty event loops down with a
  * fixed 2 s quiet period.</li>
  * <li>HiveMQ embedded registers no JVM shutdown hook: close the broker (it is
- * {@link AutoCloseable}) or its non-daemon threads keep the JVM alive.</li>
+ * {@link AutoCloseable}) or its non-daemon threads (about 8 per broker) keep the JVM
+ * alive.</li>
+ * <li>HiveMQ embedded sets its JVM-wide "deny unauthenticated connections" flag to
+ * {@code false} (allow all) when a broker is created; it is read on every CONNECT, so it
+ * is left that way.</li>
  * </ul>
- * Starts and stops of all instances in the JVM are serialised because HiveMQ keeps
- * global state; several brokers may run at the same time on different ports.
+ * Starts of all instances in the JVM are serialised because HiveMQ keeps global state;
+ * several brokers may run at the same time on different ports.
+ * <p>
+ * Note that the HiveMQ CE jar itself ships a {@code logback.xml} at the root of the class
+ * path. Wherever no {@code logback-test.xml} (or earlier {@code logback.xml}) exists, logback
+ * and Spring Boot pick it up as the logging configuration (Spring Boot then even
+ * ignores a {@code logback-spring.xml} unless {@code logging.config} names it). This
+ * comes from the dependency being on the class path, not from this class.
  * <p>
  * Instances are thread-safe. A stopped broker can be started again; it then keeps the
  * ports it had (including ports that were picked at random).
@@ -198,7 +208,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 				this.port = ports[0];
 				this.webSocketPort = ports[1];
 				this.running = true;
-				logger.info("Embedded MQTT broker started on {}{} in {} ms", getUrl(),
+				logger.debug("Embedded MQTT broker started on {}{} in {} ms", getUrl(),
 						(ports[1] != WEBSOCKET_DISABLED) ? " and " + getWebSocketUrl() : "",
 						TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 				return;
@@ -232,9 +242,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		}
 		Thread.UncaughtExceptionHandler uncaughtExceptionHandler = Thread.getDefaultUncaughtExceptionHandler();
 		String[] systemProperties = readSystemProperties();
-		boolean jmxReporterEnabled = InternalConfigurations.JMX_REPORTER_ENABLED.getAndSet(false);
-		int shutdownGracePeriod = InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC
-			.getAndSet(PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MILLIS);
+		Runnable restoreInternalSettings = applyInternalSettings();
 		boolean started = false;
 		try {
 			try {
@@ -271,8 +279,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 			started = true;
 		}
 		finally {
-			InternalConfigurations.JMX_REPORTER_ENABLED.set(jmxReporterEnabled);
-			InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(shutdownGracePeriod);
+			restoreInternalSettings.run();
 			Thread.setDefaultUncaughtExceptionHandler(uncaughtExceptionHandler);
 			restoreSystemProperties(systemProperties);
 			if (!started) {
@@ -318,7 +325,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 			finally {
 				deleteRecursively(directory);
 			}
-			logger.info("Embedded MQTT broker on port {} stopped in {} ms", this.port,
+			logger.debug("Embedded MQTT broker on port {} stopped in {} ms", this.port,
 					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 		}
 	}
@@ -547,6 +554,29 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			logger.warn("Could not close the embedded HiveMQ broker cleanly: {}", ex.toString());
+		}
+	}
+
+	/**
+	 * Turn off HiveMQ's JMX reporter and shorten its persistence shutdown grace period for
+	 * the broker about to start (both are read during start).
+	 * @return the action restoring the previous values
+	 */
+	private static Runnable applyInternalSettings() {
+		try {
+			boolean jmxReporterEnabled = InternalConfigurations.JMX_REPORTER_ENABLED.getAndSet(false);
+			int shutdownGracePeriod = InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC
+				.getAndSet(PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MILLIS);
+			return () -> {
+				InternalConfigurations.JMX_REPORTER_ENABLED.set(jmxReporterEnabled);
+				InternalConfigurations.PERSISTENCE_SHUTDOWN_GRACE_PERIOD_MSEC.set(shutdownGracePeriod);
+			};
+		}
+		catch (LinkageError ex) {
+			// internal HiveMQ API, may change in another version: keep HiveMQ's defaults
+			logger.debug("Could not adjust HiveMQ internal configuration", ex);
+			return () -> {
+			};
 		}
 	}
 

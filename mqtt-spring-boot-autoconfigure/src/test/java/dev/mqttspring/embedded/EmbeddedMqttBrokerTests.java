@@ -1,6 +1,7 @@
 package dev.mqttspring.embedded;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+
+import javax.management.ObjectName;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -89,7 +92,13 @@ class EmbeddedMqttBrokerTests {
 		assertThat(rootAppenders()).containsExactlyElementsOf(rootAppenders);
 		assertThat(loggerContext().getTurboFilterList()).containsExactlyElementsOf(turboFilters);
 		assertThat(java.util.logging.Logger.getLogger("").getHandlers()).containsExactlyElementsOf(julRootHandlers);
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().startsWith("usage-statistics"));
+		assertThat(Thread.getAllStackTraces().keySet())
+			.noneMatch((thread) -> thread.getName().startsWith("usage-statistics"));
+	}
+
+	@Test
+	void registersNoJmxMetrics() throws Exception {
+		assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("metrics:*"), null)).isEmpty();
 	}
 
 	@Test
