@@ -279,13 +279,13 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 			started = true;
 		}
 		finally {
-			restoreInternalSettings.run();
-			Thread.setDefaultUncaughtExceptionHandler(uncaughtExceptionHandler);
-			restoreSystemProperties(systemProperties);
 			if (!started) {
 				closeQuietly(embedded);
 				deleteRecursively(directory);
 			}
+			restoreInternalSettings.run();
+			Thread.setDefaultUncaughtExceptionHandler(uncaughtExceptionHandler);
+			restoreSystemProperties(systemProperties);
 		}
 	}
 
