@@ -1,12 +1,58 @@
 package dev.mqttspring.autoconfigure;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.converter.MessageConverter;
+
+import dev.mqttspring.annotation.MqttListenerAnnotationBeanPostProcessor;
+import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
+import dev.mqttspring.config.MqttListenerEndpointRegistry;
+import dev.mqttspring.core.MqttConnection;
 
 /**
  * Configuration for {@code @MqttSubscribe} listeners, imported by
- * {@link MqttAutoConfiguration}.
+ * {@link MqttAutoConfiguration}: the annotation post-processor, the endpoint registry
+ * and the default container factory configured from {@code mqtt.listener.*}.
  */
 @Configuration(proxyBeanMethods = false)
 class MqttAnnotationDrivenConfiguration {
+
+	private static final String CONTAINER_FACTORY_BEAN_NAME = MqttListenerAnnotationBeanPostProcessor.DEFAULT_CONTAINER_FACTORY_BEAN_NAME;
+
+	@Bean
+	@ConditionalOnMissingBean
+	MqttListenerContainerFactoryConfigurer mqttListenerContainerFactoryConfigurer(MqttProperties properties,
+			Environment environment) {
+		return new MqttListenerContainerFactoryConfigurer(properties, Threading.VIRTUAL.isActive(environment));
+	}
+
+	@Bean(CONTAINER_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = CONTAINER_FACTORY_BEAN_NAME)
+	DefaultMqttListenerContainerFactory mqttListenerContainerFactory(MqttListenerContainerFactoryConfigurer configurer,
+			MqttConnection connection,
+			@Qualifier(MqttAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter) {
+		DefaultMqttListenerContainerFactory factory = new DefaultMqttListenerContainerFactory(connection, messageConverter);
+		configurer.configure(factory);
+		return factory;
+	}
+
+	@Bean(MqttListenerEndpointRegistry.BEAN_NAME)
+	@ConditionalOnMissingBean
+	MqttListenerEndpointRegistry mqttListenerEndpointRegistry() {
+		return new MqttListenerEndpointRegistry();
+	}
+
+	@Bean(MqttListenerAnnotationBeanPostProcessor.BEAN_NAME)
+	@ConditionalOnMissingBean(MqttListenerAnnotationBeanPostProcessor.class)
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static MqttListenerAnnotationBeanPostProcessor mqttListenerAnnotationBeanPostProcessor() {
+		return new MqttListenerAnnotationBeanPostProcessor();
+	}
 
 }

@@ -498,6 +498,13 @@ public class MqttProperties {
 		 */
 		private boolean observationEnabled;
 
+		/**
+		 * Topic under which replies to request() arrive; each request gets
+		 * '<reply-topic>/<uuid>' as its MQTT 5 response topic. Defaults to
+		 * '<client-id>/replies'.
+		 */
+		private @Nullable String replyTopic;
+
 		public int getQos() {
 			return this.qos;
 		}
@@ -536,6 +543,14 @@ public class MqttProperties {
 
 		public void setObservationEnabled(boolean observationEnabled) {
 			this.observationEnabled = observationEnabled;
+		}
+
+		public @Nullable String getReplyTopic() {
+			return this.replyTopic;
+		}
+
+		public void setReplyTopic(@Nullable String replyTopic) {
+			this.replyTopic = replyTopic;
 		}
 
 		/**

@@ -1,5 +1,7 @@
 package dev.mqttspring.paho;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -349,7 +351,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 				@Override
 				public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
-					onConnected(serverUri, sessionPresent, limits);
+					onConnected(configuredUri(serverUri), sessionPresent, limits);
 					result.complete(null);
 				}
 
@@ -374,12 +376,46 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 		int code = reasonCodeOf(ex);
 		String hint = switch (code) {
 			case 0x86 -> "; check mqtt.username and mqtt.password";
-			case 0x87 -> "; the broker does not allow this client: check its credentials and ACL";
+			case 0x87 -> "; the broker does not allow this client: check mqtt.username, mqtt.password and the broker's ACL";
 			case 0x85 -> "; check mqtt.client-id";
 			default -> "";
 		};
 		return new MqttConnectException("Could not connect to " + String.join(", ", this.settings.getServerUris())
 				+ " as client '" + getClientId() + "': " + describe(ex) + hint, code, ex);
+	}
+
+	/**
+	 * Return the configured URI that the client reports as connected; Paho drops the path
+	 * of WebSocket URIs ({@code ws://host:port/mqtt} becomes {@code ws://host:port}).
+	 */
+	String configuredUri(String reported) {
+		URI actual;
+		try {
+			actual = new URI(reported);
+		}
+		catch (URISyntaxException | NullPointerException ex) {
+			return reported;
+		}
+		for (String candidate : this.settings.getServerUris()) {
+			URI uri = URI.create(candidate);
+			if (candidate.equals(reported) || (uri.getScheme().equalsIgnoreCase(actual.getScheme())
+					&& uri.getHost().equalsIgnoreCase(actual.getHost()) && port(uri) == port(actual))) {
+				return candidate;
+			}
+		}
+		return reported;
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() >= 0) {
+			return uri.getPort();
+		}
+		return switch (uri.getScheme().toLowerCase()) {
+			case "ssl" -> 8883;
+			case "ws" -> 80;
+			case "wss" -> 443;
+			default -> 1883;
+		};
 	}
 
 	private void onConnected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {

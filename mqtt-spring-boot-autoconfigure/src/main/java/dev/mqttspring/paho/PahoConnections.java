@@ -90,10 +90,14 @@ public final class PahoConnections {
 		if (reasonCode >= 0 && reasonCode < 0x100) {
 			return MqttReasonCodes.describe(reasonCode);
 		}
-		StringBuilder text = new StringBuilder(String.valueOf(ex.getMessage()));
+		String message = ex.getMessage();
+		// Paho wraps TLS and I/O failures in an exception that only says "MqttException"
+		boolean generic = ex.getCause() != null
+				&& (message == null || message.equals("MqttException") || message.startsWith("Untranslated MqttException"));
+		StringBuilder text = new StringBuilder(generic ? "" : String.valueOf(message));
 		Throwable cause = ex.getCause();
 		while (cause != null && cause != cause.getCause()) {
-			text.append(": ").append(cause.getClass().getSimpleName()).append(" ").append(cause.getMessage());
+			text.append(text.isEmpty() ? "" : ": ").append(cause.getClass().getSimpleName()).append(" ").append(cause.getMessage());
 			cause = cause.getCause();
 		}
 		return text.toString();

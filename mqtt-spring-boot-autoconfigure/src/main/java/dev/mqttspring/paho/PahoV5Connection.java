@@ -277,12 +277,13 @@ final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
 
 	@Override
 	protected String describe(Throwable ex) {
-		return PahoConnections.describe(ex, (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : -1);
+		return PahoConnections.describe(ex, reasonCodeOf(ex));
 	}
 
 	@Override
 	protected int reasonCodeOf(Throwable ex) {
-		if (ex instanceof MqttException mqtt && mqtt.getReasonCode() < 0x100) {
+		// 0 is Paho's "client exception" (TLS, I/O), not an MQTT reason code
+		if (ex instanceof MqttException mqtt && mqtt.getReasonCode() > 0 && mqtt.getReasonCode() < 0x100) {
 			return mqtt.getReasonCode();
 		}
 		return -1;

@@ -1,0 +1,96 @@
+package dev.mqttspring.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.core.annotation.AliasFor;
+
+/**
+ * Marks a bean method as the listener for messages on one or more MQTT topic filters.
+ * <p>
+ * Each annotated method gets its own listener container, owned by the
+ * {@code MqttListenerEndpointRegistry}: it subscribes through the shared connection,
+ * processes its messages in order on its own thread, and acknowledges a QoS 1/2 message
+ * only after the method returned normally (or the error handling dealt with a failure).
+ * <p>
+ * Parameters are resolved by spring-messaging: the payload ({@code String},
+ * {@code byte[]}, or any type through the {@code mqttMessageConverter}, JSON by default),
+ * {@code @Payload} (with {@code @Valid} when a validator exists), {@code @Header} with
+ * {@link dev.mqttspring.support.MqttHeaders} names, {@link TopicVariable @TopicVariable}
+ * and {@code Message<?>}. A non-null return value is published as a reply to the MQTT 5
+ * response topic of the request, else to the {@code @SendTo} topic.
+ * <p>
+ * All string attributes accept {@code ${...}} placeholders and {@code #{...}} SpEL
+ * expressions.
+ *
+ * @author mqtt-spring-boot
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Repeatable(MqttSubscribes.class)
+public @interface MqttSubscribe {
+
+	/**
+	 * Alias for {@link #topics()}.
+	 * @return the topic filters
+	 */
+	@AliasFor("topics")
+	String[] value() default {};
+
+	/**
+	 * The topic filters to subscribe to, with the {@code +} and {@code #} wildcards. A level
+	 * written as {@code {name}} subscribes as {@code +} and binds the matched level to the
+	 * {@link TopicVariable @TopicVariable("name")} parameter, e.g.
+	 * {@code sensors/{id}/temperature}.
+	 * @return the topic filters
+	 */
+	@AliasFor("value")
+	String[] topics() default {};
+
+	/**
+	 * The maximum QoS to subscribe with: 0, 1 or 2.
+	 * @return the QoS
+	 */
+	int qos() default 1;
+
+	/**
+	 * The unique id of the listener container; defaults to
+	 * {@code <beanName>.<methodName>}.
+	 * @return the id
+	 */
+	String id() default "";
+
+	/**
+	 * The shared subscription group: subscribes to {@code $share/<group>/<filter>} so that
+	 * each message is handled by only one application instance of the group.
+	 * @return the group, or empty for a normal subscription
+	 */
+	String group() default "";
+
+	/**
+	 * Whether the listener starts with the application ({@code "true"} or
+	 * {@code "false"}); defaults to {@code mqtt.listener.auto-startup}.
+	 * @return whether to start automatically
+	 */
+	String autoStartup() default "";
+
+	/**
+	 * Name of a {@code MqttListenerErrorHandler} bean that handles an exception thrown by
+	 * the method once retries are exhausted.
+	 * @return the error handler bean name, or empty for the default handling
+	 */
+	String errorHandler() default "";
+
+	/**
+	 * Topic that a failed message is republished to once retries are exhausted and no error
+	 * handler handled it; defaults to {@code mqtt.listener.dead-letter-topic}.
+	 * @return the dead-letter topic, or empty for the default
+	 */
+	String deadLetterTopic() default "";
+
+}

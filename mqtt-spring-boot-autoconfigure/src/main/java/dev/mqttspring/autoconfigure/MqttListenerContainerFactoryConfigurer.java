@@ -1,0 +1,61 @@
+package dev.mqttspring.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
+
+import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
+
+/**
+ * Applies the {@code mqtt.listener.*} properties to a
+ * {@link DefaultMqttListenerContainerFactory}, for applications that define their own
+ * factory with the same defaults.
+ *
+ * @author mqtt-spring-boot
+ */
+public final class MqttListenerContainerFactoryConfigurer {
+
+	private final MqttProperties properties;
+
+	private final boolean virtualThreads;
+
+	MqttListenerContainerFactoryConfigurer(MqttProperties properties, boolean virtualThreads) {
+		this.properties = properties;
+		this.virtualThreads = virtualThreads;
+	}
+
+	/**
+	 * Configure the factory with the properties.
+	 * @param factory the factory
+	 */
+	public void configure(DefaultMqttListenerContainerFactory factory) {
+		MqttProperties.Listener listener = this.properties.getListener();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(listener::isAutoStartup).to(factory::setAutoStartup);
+		map.from(listener::getQueueCapacity).to(factory::setQueueCapacity);
+		map.from(listener::getShutdownTimeout).to(factory::setShutdownTimeout);
+		map.from(listener::getDeadLetterTopic).to(factory::setDeadLetterTopic);
+		map.from(this.properties::getConnectionTimeout).to(factory::setSubscribeTimeout);
+		map.from(this.properties::isFailFast).to(factory::setFailFast);
+		factory.setBackOff(backOff(listener.getRetry()));
+		factory.setVirtualThreads(this.virtualThreads);
+	}
+
+	static BackOff backOff(MqttProperties.Listener.Retry retry) {
+		if (retry.getMaxAttempts() <= 1) {
+			return new FixedBackOff(0, 0);
+		}
+		ExponentialBackOff backOff = new ExponentialBackOff(millis(retry.getInitialInterval()), retry.getMultiplier());
+		backOff.setMaxInterval(millis(retry.getMaxInterval()));
+		backOff.setMaxAttempts(retry.getMaxAttempts() - 1);
+		return backOff;
+	}
+
+	private static long millis(Duration duration) {
+		return Math.max(0, duration.toMillis());
+	}
+
+}

@@ -1,0 +1,190 @@
+package dev.mqttspring.config;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.Assert;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.FixedBackOff;
+
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.listener.DefaultMqttListenerContainer;
+import dev.mqttspring.listener.MqttListenerContainer;
+import dev.mqttspring.listener.MqttListenerErrorHandler;
+
+/**
+ * Creates {@link DefaultMqttListenerContainer}s on one connection with common defaults;
+ * the auto-configuration applies the {@code mqtt.listener.*} properties to the
+ * {@code mqttListenerContainerFactory} bean through a configurer.
+ *
+ * @author mqtt-spring-boot
+ */
+public class DefaultMqttListenerContainerFactory implements MqttListenerContainerFactory {
+
+	private final MqttConnection connection;
+
+	private final MessageConverter messageConverter;
+
+	private boolean autoStartup = true;
+
+	private int phase = DefaultMqttListenerContainer.DEFAULT_PHASE;
+
+	private int queueCapacity = 1000;
+
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+	private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+	private BackOff backOff = new FixedBackOff(0, 0);
+
+	private @Nullable String deadLetterTopic;
+
+	private @Nullable MqttListenerErrorHandler defaultErrorHandler;
+
+	private boolean failFast;
+
+	private @Nullable Executor taskExecutor;
+
+	private boolean virtualThreads;
+
+	/**
+	 * Create a new factory.
+	 * @param connection the connection containers subscribe through
+	 * @param messageConverter the payload converter for replies
+	 */
+	public DefaultMqttListenerContainerFactory(MqttConnection connection, MessageConverter messageConverter) {
+		Assert.notNull(connection, "'connection' must not be null");
+		Assert.notNull(messageConverter, "'messageConverter' must not be null");
+		this.connection = connection;
+		this.messageConverter = messageConverter;
+	}
+
+	/**
+	 * Return the connection.
+	 * @return the connection
+	 */
+	public MqttConnection getConnection() {
+		return this.connection;
+	}
+
+	/**
+	 * Set whether containers start with the application unless their endpoint says
+	 * otherwise.
+	 * @param autoStartup whether to start automatically
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set the lifecycle phase of the containers.
+	 * @param phase the phase
+	 */
+	public void setPhase(int phase) {
+		this.phase = phase;
+	}
+
+	/**
+	 * Set the queue capacity of each container.
+	 * @param queueCapacity the capacity
+	 */
+	public void setQueueCapacity(int queueCapacity) {
+		this.queueCapacity = queueCapacity;
+	}
+
+	/**
+	 * Set how long stopping a container lets in-flight work finish.
+	 * @param shutdownTimeout the timeout
+	 */
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Set how long starting a container waits for the broker to answer its subscriptions.
+	 * @param subscribeTimeout the timeout
+	 */
+	public void setSubscribeTimeout(Duration subscribeTimeout) {
+		this.subscribeTimeout = subscribeTimeout;
+	}
+
+	/**
+	 * Set the back-off between attempts of a failed message.
+	 * @param backOff the back-off
+	 */
+	public void setBackOff(BackOff backOff) {
+		this.backOff = backOff;
+	}
+
+	/**
+	 * Set the dead-letter topic of listeners that do not set their own.
+	 * @param deadLetterTopic the topic or {@code null}
+	 */
+	public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
+		this.deadLetterTopic = deadLetterTopic;
+	}
+
+	/**
+	 * Set the error handler of listeners that do not name their own.
+	 * @param defaultErrorHandler the handler or {@code null} for none
+	 */
+	public void setErrorHandler(@Nullable MqttListenerErrorHandler defaultErrorHandler) {
+		this.defaultErrorHandler = defaultErrorHandler;
+	}
+
+	/**
+	 * Set whether starting a container fails when a subscription is refused.
+	 * @param failFast whether to fail
+	 */
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	/**
+	 * Set the executor that runs the workers of all containers; by default each container
+	 * starts its own threads, named after the listener.
+	 * @param taskExecutor the executor or {@code null}
+	 */
+	public void setTaskExecutor(@Nullable Executor taskExecutor) {
+		this.taskExecutor = taskExecutor;
+	}
+
+	/**
+	 * Set whether the default per-container threads are virtual threads (Java 21+).
+	 * @param virtualThreads whether to use virtual threads
+	 */
+	public void setVirtualThreads(boolean virtualThreads) {
+		this.virtualThreads = virtualThreads;
+	}
+
+	@Override
+	public DefaultMqttListenerContainer createListenerContainer(MqttListenerEndpoint endpoint) {
+		String id = endpoint.getId();
+		DefaultMqttListenerContainer container = new DefaultMqttListenerContainer(this.connection, id,
+				endpoint.getTopicFilters(), endpoint.getQos(), endpoint.getGroup(),
+				endpoint.createMessageListener(this.connection, this.messageConverter));
+		container.setDescription(endpoint.getDescription());
+		container.setAutoStartup((endpoint.getAutoStartup() != null) ? endpoint.getAutoStartup() : this.autoStartup);
+		container.setPhase(this.phase);
+		container.setQueueCapacity(this.queueCapacity);
+		container.setShutdownTimeout(this.shutdownTimeout);
+		container.setSubscribeTimeout(this.subscribeTimeout);
+		container.setBackOff(this.backOff);
+		container.setErrorHandler((endpoint.getErrorHandler() != null) ? endpoint.getErrorHandler() : this.defaultErrorHandler);
+		container.setDeadLetterTopic((endpoint.getDeadLetterTopic() != null) ? endpoint.getDeadLetterTopic() : this.deadLetterTopic);
+		container.setFailFast(this.failFast);
+		container.setTaskExecutor((this.taskExecutor != null) ? this.taskExecutor : threads(id));
+		return container;
+	}
+
+	private Executor threads(String id) {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("mqtt-listener-" + id + "-");
+		executor.setVirtualThreads(this.virtualThreads);
+		return executor;
+	}
+
+}

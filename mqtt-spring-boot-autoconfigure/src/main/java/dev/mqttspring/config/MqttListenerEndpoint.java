@@ -1,0 +1,82 @@
+package dev.mqttspring.config;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.converter.MessageConverter;
+
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.listener.MqttListenerErrorHandler;
+import dev.mqttspring.listener.MqttMessageListener;
+
+/**
+ * Describes a listener: what it subscribes to and how its messages are processed. A
+ * {@link MqttListenerContainerFactory} turns it into a container.
+ *
+ * @author mqtt-spring-boot
+ * @see MethodMqttListenerEndpoint
+ * @see SimpleMqttListenerEndpoint
+ */
+public interface MqttListenerEndpoint {
+
+	/**
+	 * Return the unique listener id.
+	 * @return the id
+	 */
+	String getId();
+
+	/**
+	 * Return the topic filters to subscribe to: wildcards in place of topic variables, and
+	 * the {@code $share/<group>/} prefix when a group is set.
+	 * @return the validated filters
+	 * @throws dev.mqttspring.core.InvalidTopicException if a filter breaks an MQTT rule
+	 */
+	List<String> getTopicFilters();
+
+	/**
+	 * Return the requested QoS.
+	 * @return the QoS
+	 */
+	int getQos();
+
+	/**
+	 * Return the shared subscription group.
+	 * @return the group or {@code null}
+	 */
+	@Nullable String getGroup();
+
+	/**
+	 * Return whether to start with the application, or {@code null} for the factory's
+	 * default.
+	 * @return whether to start automatically
+	 */
+	@Nullable Boolean getAutoStartup();
+
+	/**
+	 * Return the error handler, or {@code null} for the factory's default.
+	 * @return the error handler
+	 */
+	@Nullable MqttListenerErrorHandler getErrorHandler();
+
+	/**
+	 * Return the dead-letter topic, or {@code null} for the factory's default.
+	 * @return the dead-letter topic
+	 */
+	@Nullable String getDeadLetterTopic();
+
+	/**
+	 * Return a description for log and exception messages, such as the bean method.
+	 * @return the description
+	 */
+	String getDescription();
+
+	/**
+	 * Create the listener that processes this endpoint's messages.
+	 * @param connection the connection, for replies
+	 * @param messageConverter the converter for payloads and replies
+	 * @return the listener
+	 */
+	MqttMessageListener createMessageListener(MqttConnection connection, MessageConverter messageConverter);
+
+}

@@ -1,0 +1,793 @@
+package dev.mqttspring.listener;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.messaging.Message;
+import org.springframework.util.Assert;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.FixedBackOff;
+
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnection.SubscriptionState;
+import dev.mqttspring.core.MqttInboundMessage;
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttQos;
+import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionResult;
+import dev.mqttspring.core.MqttTopics;
+
+/**
+ * The default {@link MqttListenerContainer}.
+ * <p>
+ * <b>Threading and ordering.</b> The connection hands each message to this container on
+ * the client's delivery thread, which only appends it to the container's queue and never
+ * blocks. One worker at a time (a task on the {@link #setTaskExecutor task executor},
+ * started when the queue becomes non-empty and ending when it is empty again) takes the
+ * messages in arrival order and runs the listener, so order is kept per listener and a
+ * slow listener stalls neither others nor the connection.
+ * <p>
+ * <b>Acknowledgements.</b> A QoS 1/2 message is acknowledged after the listener returned
+ * normally, or after the error handling (retries, error handler, dead-letter topic or
+ * logging) dealt with its failure. A message still queued or in progress when the
+ * container stops and the shutdown timeout passes is left unacknowledged, so a broker
+ * that keeps the session redelivers it on the next connection.
+ * <p>
+ * <b>Back-pressure.</b> The queue capacity is not a drop limit: the delivery thread must
+ * neither block nor drop. Since no queued QoS 1/2 message is acknowledged, the broker's
+ * flow control stops sending once the client's receive maximum (MQTT 5) or the broker's
+ * in-flight limit (MQTT 3.1.1) of unacknowledged messages is reached; so the queue of a
+ * QoS 1/2 listener is bounded by that window, not by memory. When the queue grows past
+ * the capacity the container logs a warning once. QoS 0 has no acknowledgement and no
+ * flow control in MQTT: a QoS 0 listener that is slower than its publishers queues
+ * without bound, so subscribe with QoS 1 where back-pressure matters.
+ *
+ * @author mqtt-spring-boot
+ */
+public class DefaultMqttListenerContainer implements MqttListenerContainer {
+
+	/**
+	 * User property of a dead-lettered message: the topic the message was received on.
+	 */
+	public static final String DLT_ORIGINAL_TOPIC = "dlt-original-topic";
+
+	/**
+	 * User property of a dead-lettered message: the id of the listener that failed.
+	 */
+	public static final String DLT_LISTENER_ID = "dlt-listener-id";
+
+	/**
+	 * User property of a dead-lettered message: the class name of the root cause.
+	 */
+	public static final String DLT_EXCEPTION_CLASS = "dlt-exception-class";
+
+	/**
+	 * User property of a dead-lettered message: the message of the root cause.
+	 */
+	public static final String DLT_EXCEPTION_MESSAGE = "dlt-exception-message";
+
+	/**
+	 * Default lifecycle phase: after the connection ({@code PahoConnections.PHASE}), so
+	 * that containers start after it and stop before it.
+	 */
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 1000;
+
+	private static final Log logger = LogFactory.getLog(MqttListenerContainer.class);
+
+	private static final int MAX_EXCEPTION_MESSAGE = 1000;
+
+	private final MqttConnection connection;
+
+	private final String listenerId;
+
+	private final List<String> topicFilters;
+
+	private final int qos;
+
+	private final @Nullable String group;
+
+	private final MqttMessageListener listener;
+
+	private String description;
+
+	private boolean autoStartup = true;
+
+	private int phase = DEFAULT_PHASE;
+
+	private int queueCapacity = 1000;
+
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+	private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+	private Duration publishTimeout = Duration.ofSeconds(30);
+
+	private BackOff backOff = new FixedBackOff(0, 0);
+
+	private @Nullable MqttListenerErrorHandler errorHandler;
+
+	private MqttListenerErrorHandler defaultErrorHandler = new LoggingMqttListenerErrorHandler();
+
+	private @Nullable String deadLetterTopic;
+
+	private boolean failFast;
+
+	private @Nullable Executor taskExecutor;
+
+	private final ReentrantLock lifecycleLock = new ReentrantLock();
+
+	private final ReentrantLock queueLock = new ReentrantLock();
+
+	private final Condition idle = this.queueLock.newCondition();
+
+	private final ArrayDeque<MqttInboundMessage> queue = new ArrayDeque<>();
+
+	private boolean draining;
+
+	private boolean overCapacity;
+
+	private volatile @Nullable Thread worker;
+
+	private volatile boolean abandoned;
+
+	private volatile boolean running;
+
+	private final List<MqttSubscription> subscriptions = new ArrayList<>();
+
+	private final Map<String, MqttSubscriptionResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	private final AtomicLong received = new AtomicLong();
+
+	private final AtomicLong processed = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private final AtomicLong deadLettered = new AtomicLong();
+
+	/**
+	 * Create a new container.
+	 * @param connection the shared connection
+	 * @param listenerId the unique listener id
+	 * @param topicFilters the filters to subscribe to, already validated
+	 * @param qos the requested QoS
+	 * @param group the shared subscription group the filters belong to, or {@code null}
+	 * @param listener the listener
+	 */
+	public DefaultMqttListenerContainer(MqttConnection connection, String listenerId, List<String> topicFilters, int qos,
+			@Nullable String group, MqttMessageListener listener) {
+		Assert.notNull(connection, "'connection' must not be null");
+		Assert.hasText(listenerId, "'listenerId' must not be empty");
+		Assert.notEmpty(topicFilters, "'topicFilters' must not be empty");
+		Assert.notNull(listener, "'listener' must not be null");
+		MqttQos.validate(qos, "QoS of listener '" + listenerId + "'");
+		topicFilters.forEach(MqttTopics::validateTopicFilter);
+		this.connection = connection;
+		this.listenerId = listenerId;
+		this.topicFilters = List.copyOf(topicFilters);
+		this.qos = qos;
+		this.group = group;
+		this.listener = listener;
+		this.description = "'" + listenerId + "'";
+	}
+
+	/**
+	 * Set what the listener is for log and exception messages, such as its bean method.
+	 * @param description the description
+	 */
+	public void setDescription(String description) {
+		this.description = "'" + this.listenerId + "' (" + description + ")";
+	}
+
+	/**
+	 * Set whether the registry starts this container with the application.
+	 * @param autoStartup whether to start automatically
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set the lifecycle phase.
+	 * @param phase the phase
+	 */
+	public void setPhase(int phase) {
+		this.phase = phase;
+	}
+
+	/**
+	 * Set how many messages may wait before the container reports back-pressure.
+	 * @param queueCapacity the capacity
+	 */
+	public void setQueueCapacity(int queueCapacity) {
+		Assert.isTrue(queueCapacity > 0, "'queueCapacity' must be positive");
+		this.queueCapacity = queueCapacity;
+	}
+
+	/**
+	 * Set how long {@link #stop()} lets queued and in-progress work finish.
+	 * @param shutdownTimeout the timeout
+	 */
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Set how long {@link #start()} waits for the broker to answer the subscriptions when
+	 * connected.
+	 * @param subscribeTimeout the timeout
+	 */
+	public void setSubscribeTimeout(Duration subscribeTimeout) {
+		this.subscribeTimeout = subscribeTimeout;
+	}
+
+	/**
+	 * Set how long to wait for a dead-letter publish to be acknowledged.
+	 * @param publishTimeout the timeout
+	 */
+	public void setPublishTimeout(Duration publishTimeout) {
+		this.publishTimeout = publishTimeout;
+	}
+
+	/**
+	 * Set the back-off between attempts of a failed message; the default does not retry.
+	 * @param backOff the back-off
+	 */
+	public void setBackOff(BackOff backOff) {
+		Assert.notNull(backOff, "'backOff' must not be null");
+		this.backOff = backOff;
+	}
+
+	/**
+	 * Set the handler for failures once retries are exhausted.
+	 * @param errorHandler the handler, or {@code null}
+	 */
+	public void setErrorHandler(@Nullable MqttListenerErrorHandler errorHandler) {
+		this.errorHandler = errorHandler;
+	}
+
+	/**
+	 * Set the handler for failures that neither the error handler nor the dead-letter topic
+	 * took; the default logs them.
+	 * @param defaultErrorHandler the handler
+	 */
+	public void setDefaultErrorHandler(MqttListenerErrorHandler defaultErrorHandler) {
+		Assert.notNull(defaultErrorHandler, "'defaultErrorHandler' must not be null");
+		this.defaultErrorHandler = defaultErrorHandler;
+	}
+
+	/**
+	 * Set the topic failed messages are republished to, with the error in MQTT 5 user
+	 * properties.
+	 * @param deadLetterTopic the topic, or {@code null} for none
+	 */
+	public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
+		if (deadLetterTopic != null) {
+			MqttTopics.validateTopicName(deadLetterTopic);
+		}
+		this.deadLetterTopic = deadLetterTopic;
+	}
+
+	/**
+	 * Set whether {@link #start()} fails when the broker refuses a subscription, grants a
+	 * lower QoS than requested, or does not answer in time.
+	 * @param failFast whether to fail
+	 */
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	/**
+	 * Set the executor that runs the worker; by default a new thread named after the
+	 * listener for each burst of messages.
+	 * @param taskExecutor the executor
+	 */
+	public void setTaskExecutor(@Nullable Executor taskExecutor) {
+		this.taskExecutor = taskExecutor;
+	}
+
+	@Override
+	public String getListenerId() {
+		return this.listenerId;
+	}
+
+	@Override
+	public List<String> getTopicFilters() {
+		return this.topicFilters;
+	}
+
+	@Override
+	public int getQos() {
+		return this.qos;
+	}
+
+	@Override
+	public @Nullable String getGroup() {
+		return this.group;
+	}
+
+	/**
+	 * Return the dead-letter topic.
+	 * @return the topic or {@code null}
+	 */
+	public @Nullable String getDeadLetterTopic() {
+		return this.deadLetterTopic;
+	}
+
+	@Override
+	public List<MqttSubscriptionResult> getSubscriptionResults() {
+		Map<String, MqttSubscriptionResult> latest = new LinkedHashMap<>(this.results);
+		if (this.running) {
+			for (SubscriptionState state : this.connection.getSubscriptions()) {
+				MqttSubscriptionResult result = state.result();
+				if (result != null && latest.containsKey(state.filter()) && state.owners().contains(this.listenerId)) {
+					latest.put(state.filter(), result);
+				}
+			}
+		}
+		return List.copyOf(latest.values());
+	}
+
+	@Override
+	public long getReceivedCount() {
+		return this.received.get();
+	}
+
+	@Override
+	public long getProcessedCount() {
+		return this.processed.get();
+	}
+
+	@Override
+	public long getFailedCount() {
+		return this.failed.get();
+	}
+
+	@Override
+	public long getDeadLetteredCount() {
+		return this.deadLettered.get();
+	}
+
+	@Override
+	public int getQueueSize() {
+		this.queueLock.lock();
+		try {
+			return this.queue.size();
+		}
+		finally {
+			this.queueLock.unlock();
+		}
+	}
+
+	// ---- lifecycle
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public void start() {
+		List<CompletableFuture<MqttSubscriptionResult>> futures = new ArrayList<>();
+		this.lifecycleLock.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			this.abandoned = false;
+			this.results.clear();
+			this.running = true;
+			for (int i = 0; i < this.topicFilters.size(); i++) {
+				String filter = this.topicFilters.get(i);
+				int index = i;
+				MqttSubscription subscription = new MqttSubscription(filter, this.qos, (message) -> receive(message, index),
+						this.listenerId);
+				this.subscriptions.add(subscription);
+				futures.add(this.connection.subscribe(subscription).whenComplete((result, ex) -> {
+					if (result != null) {
+						onSubscribed(result);
+					}
+				}));
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+		if (!this.connection.isConnected()) {
+			logger.info("Listener " + this.description + " subscribes to " + this.topicFilters
+					+ " when the MQTT connection is established");
+			return;
+		}
+		List<String> problems = new ArrayList<>();
+		long deadline = System.nanoTime() + this.subscribeTimeout.toNanos();
+		for (int i = 0; i < futures.size(); i++) {
+			String filter = this.topicFilters.get(i);
+			try {
+				MqttSubscriptionResult result = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				if (!result.isGranted() || result.isDowngraded()) {
+					problems.add("the broker " + (result.isGranted() ? "granted '" + filter + "' only with " : "refused '" + filter + "': ")
+							+ result.reason());
+				}
+			}
+			catch (TimeoutException ex) {
+				problems.add("the broker did not answer the subscription to '" + filter + "' within "
+						+ this.subscribeTimeout.toMillis() + " ms");
+				logger.warn("Listener " + this.description + ": the broker did not answer the subscription to '" + filter
+						+ "' within " + this.subscribeTimeout.toMillis() + " ms; messages arrive once it does");
+			}
+			catch (ExecutionException ex) {
+				problems.add("subscribing to '" + filter + "' failed: " + ex.getCause().getMessage());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		if (this.failFast && !problems.isEmpty()) {
+			stop();
+			throw new IllegalStateException("Listener " + this.description + " could not subscribe: "
+					+ String.join("; ", problems) + ". Check the broker's ACL and limits, or set mqtt.fail-fast=false "
+					+ "to start anyway and report the subscription in health");
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Listener " + this.description + " started on " + this.topicFilters);
+		}
+	}
+
+	private void onSubscribed(MqttSubscriptionResult result) {
+		this.results.put(result.filter(), result);
+		if (!result.isGranted()) {
+			logger.error("Listener " + this.description + " receives nothing from '" + result.filter()
+					+ "': the broker refused the subscription: " + result.reason());
+		}
+		else if (result.isDowngraded()) {
+			logger.warn("Listener " + this.description + " subscribed to '" + result.filter() + "' but the broker "
+					+ result.reason());
+		}
+	}
+
+	@Override
+	public void stop() {
+		stop(() -> {
+		});
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		List<MqttSubscription> toRemove;
+		this.lifecycleLock.lock();
+		try {
+			if (!this.running) {
+				callback.run();
+				return;
+			}
+			this.running = false;
+			toRemove = new ArrayList<>(this.subscriptions);
+			this.subscriptions.clear();
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
+		for (MqttSubscription subscription : toRemove) {
+			unsubscribed.add(this.connection.unsubscribe(subscription));
+		}
+		try {
+			CompletableFuture.allOf(unsubscribed.toArray(new CompletableFuture[0]))
+				.get(Math.min(this.subscribeTimeout.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.debug("Listener " + this.description + ": unsubscribe not acknowledged: " + ex);
+		}
+		awaitIdle(deadline);
+		callback.run();
+	}
+
+	private void awaitIdle(long deadline) {
+		int left;
+		this.queueLock.lock();
+		try {
+			while (this.draining) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					break;
+				}
+				try {
+					this.idle.awaitNanos(remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			if (!this.draining) {
+				return;
+			}
+			this.abandoned = true;
+			left = this.queue.size() + 1;
+			this.queue.clear();
+		}
+		finally {
+			this.queueLock.unlock();
+		}
+		Thread current = this.worker;
+		if (current != null) {
+			current.interrupt();
+		}
+		logger.warn("Listener " + this.description + " did not finish within the shutdown timeout of "
+				+ this.shutdownTimeout.toMillis() + " ms (mqtt.listener.shutdown-timeout); " + left
+				+ " message(s) are left unacknowledged and are redelivered on the next connection if the broker keeps the session");
+	}
+
+	// ---- receiving (on the client's delivery thread: never block)
+
+	private void receive(MqttInboundMessage message, int filterIndex) {
+		if (filterIndex > 0 && filterIndex != firstMatchingFilter(message.getTopic())) {
+			// the same message through another, overlapping filter of this listener: the broker
+			// sends (MQTT 5 brokers such as mosquitto) or the connection dispatches one copy per
+			// matching subscription; only the copy for the first matching filter is processed
+			message.acknowledge();
+			return;
+		}
+		boolean startWorker = false;
+		int size;
+		this.queueLock.lock();
+		try {
+			this.received.incrementAndGet();
+			this.queue.add(message);
+			size = this.queue.size();
+			if (!this.draining) {
+				this.draining = true;
+				startWorker = true;
+			}
+			if (size > this.queueCapacity && !this.overCapacity) {
+				this.overCapacity = true;
+				logger.warn("Listener " + this.description + " has " + size + " messages waiting, more than its queue "
+						+ "capacity of " + this.queueCapacity + " (mqtt.listener.queue-capacity): it is slower than its "
+						+ "publishers. Acknowledgements are withheld until messages are processed, so the broker slows down"
+						+ " (QoS 1/2); nothing is dropped");
+			}
+			else if (size <= this.queueCapacity / 2) {
+				this.overCapacity = false;
+			}
+		}
+		finally {
+			this.queueLock.unlock();
+		}
+		if (startWorker) {
+			startWorker();
+		}
+	}
+
+	private int firstMatchingFilter(String topic) {
+		for (int i = 0; i < this.topicFilters.size(); i++) {
+			String filter = this.topicFilters.get(i);
+			MqttSubscriptionResult result = this.results.get(filter);
+			if ((result == null || result.isGranted()) && MqttTopics.matches(filter, topic)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private void startWorker() {
+		Executor executor = this.taskExecutor;
+		try {
+			if (executor != null) {
+				executor.execute(this::drain);
+			}
+			else {
+				SimpleAsyncTaskExecutor fallback = new SimpleAsyncTaskExecutor("mqtt-listener-" + this.listenerId + "-");
+				fallback.execute(this::drain);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Listener " + this.description + " could not start its worker; processing on a new thread", ex);
+			Thread thread = new Thread(this::drain, "mqtt-listener-" + this.listenerId);
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	private void drain() {
+		this.worker = Thread.currentThread();
+		try {
+			while (true) {
+				MqttInboundMessage message;
+				this.queueLock.lock();
+				try {
+					message = this.abandoned ? null : this.queue.poll();
+					if (message == null) {
+						this.draining = false;
+						this.overCapacity = false;
+						this.idle.signalAll();
+						return;
+					}
+				}
+				finally {
+					this.queueLock.unlock();
+				}
+				process(message);
+			}
+		}
+		finally {
+			this.worker = null;
+			Thread.interrupted();
+		}
+	}
+
+	// ---- processing (on the worker thread)
+
+	private void process(MqttInboundMessage message) {
+		BackOffExecution backOffExecution = null;
+		int attempts = 0;
+		while (true) {
+			attempts++;
+			try {
+				this.listener.onMessage(message);
+				this.processed.incrementAndGet();
+				message.acknowledge();
+				return;
+			}
+			catch (Throwable ex) {
+				if (this.abandoned) {
+					return;
+				}
+				if (backOffExecution == null) {
+					backOffExecution = this.backOff.start();
+				}
+				long interval = backOffExecution.nextBackOff();
+				if (interval != BackOffExecution.STOP) {
+					if (logger.isDebugEnabled()) {
+						logger.debug("Listener " + this.description + " failed on '" + message.getTopic() + "' (attempt "
+								+ attempts + "); retrying in " + interval + " ms: " + ex);
+					}
+					if (!sleep(interval)) {
+						return;
+					}
+					continue;
+				}
+				this.failed.incrementAndGet();
+				MqttListenerExecutionFailedException failure = asFailure(message, ex, attempts);
+				if (handleFailure(message, failure)) {
+					message.acknowledge();
+				}
+				return;
+			}
+		}
+	}
+
+	private boolean sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return !this.abandoned;
+		}
+	}
+
+	private MqttListenerExecutionFailedException asFailure(MqttInboundMessage message, Throwable ex, int attempts) {
+		String suffix = (attempts > 1) ? " (after " + attempts + " attempts)" : "";
+		if (ex instanceof MqttListenerExecutionFailedException failure) {
+			if (suffix.isEmpty()) {
+				return failure;
+			}
+			return new MqttListenerExecutionFailedException(this.listenerId, message.getTopic(), failure.getMessage() + suffix,
+					failure.getCause());
+		}
+		return new MqttListenerExecutionFailedException(this.listenerId, message.getTopic(), "Listener " + this.description
+				+ " failed on the message from '" + message.getTopic() + "'" + suffix + ": " + ex, ex);
+	}
+
+	/**
+	 * Run the error handling; return whether the message may be acknowledged.
+	 */
+	private boolean handleFailure(MqttInboundMessage message, MqttListenerExecutionFailedException failure) {
+		Message<byte[]> springMessage = MqttMessageHeaderMapper.toMessage(message, this.listenerId, Map.of());
+		MqttListenerExecutionFailedException current = failure;
+		if (this.errorHandler != null) {
+			try {
+				this.errorHandler.handleError(springMessage, failure);
+				return true;
+			}
+			catch (Throwable ex) {
+				if (this.abandoned) {
+					return false;
+				}
+				current = (ex instanceof MqttListenerExecutionFailedException mlefe) ? mlefe
+						: new MqttListenerExecutionFailedException(this.listenerId, message.getTopic(),
+								failure.getMessage() + "; the error handler threw: " + ex, ex);
+			}
+		}
+		if (this.deadLetterTopic != null && deadLetter(message, current, this.deadLetterTopic)) {
+			return true;
+		}
+		try {
+			this.defaultErrorHandler.handleError(springMessage, current);
+		}
+		catch (Throwable ex) {
+			logger.error("Default error handler of listener " + this.description + " failed", ex);
+		}
+		return true;
+	}
+
+	private boolean deadLetter(MqttInboundMessage message, MqttListenerExecutionFailedException failure, String topic) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String exceptionMessage = String.valueOf(root.getMessage());
+		if (exceptionMessage.length() > MAX_EXCEPTION_MESSAGE) {
+			exceptionMessage = exceptionMessage.substring(0, MAX_EXCEPTION_MESSAGE) + "...";
+		}
+		MqttMessageProperties properties = message.getProperties()
+			.toBuilder()
+			.subscriptionIdentifiers(List.of())
+			.userProperty(DLT_ORIGINAL_TOPIC, message.getTopic())
+			.userProperty(DLT_LISTENER_ID, this.listenerId)
+			.userProperty(DLT_EXCEPTION_CLASS, root.getClass().getName())
+			.userProperty(DLT_EXCEPTION_MESSAGE, exceptionMessage)
+			.build();
+		try {
+			this.connection.publish(new MqttOutboundMessage(topic, message.getPayload(), message.getQos(), false, properties))
+				.get(this.publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.deadLettered.incrementAndGet();
+			logger.warn(failure.getMessage() + "; republished to the dead-letter topic '" + topic + "'");
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			logger.error("Interrupted while republishing the failed message from '" + message.getTopic()
+					+ "' to the dead-letter topic '" + topic + "'");
+			return false;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+			logger.error("Could not republish the failed message from '" + message.getTopic() + "' to the dead-letter topic '"
+					+ topic + "': " + cause);
+			return false;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "DefaultMqttListenerContainer{id=" + this.listenerId + ", filters=" + this.topicFilters + ", qos=" + this.qos
+				+ ", running=" + this.running + "}";
+	}
+
+}

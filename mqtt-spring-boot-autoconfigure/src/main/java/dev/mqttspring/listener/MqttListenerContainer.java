@@ -1,0 +1,94 @@
+package dev.mqttspring.listener;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.mqttspring.core.MqttSubscriptionResult;
+
+/**
+ * The runtime of one listener: its subscriptions on the shared connection, a bounded
+ * queue of received messages and the thread that processes them in order. Started and
+ * stopped by the {@code MqttListenerEndpointRegistry}; {@link #stop()} unsubscribes and
+ * lets in-flight work finish within the shutdown timeout, {@link #start()} subscribes
+ * again.
+ *
+ * @author mqtt-spring-boot
+ */
+public interface MqttListenerContainer extends SmartLifecycle {
+
+	/**
+	 * Return the listener id.
+	 * @return the id
+	 */
+	String getListenerId();
+
+	/**
+	 * Return the topic filters as subscribed (wildcards in place of topic variables, with
+	 * the {@code $share/<group>/} prefix of a shared subscription).
+	 * @return the filters
+	 */
+	List<String> getTopicFilters();
+
+	/**
+	 * Return the requested QoS.
+	 * @return the QoS
+	 */
+	int getQos();
+
+	/**
+	 * Return the shared subscription group.
+	 * @return the group, or {@code null}
+	 */
+	@Nullable String getGroup();
+
+	/**
+	 * Return the broker's latest answer for each of the filters subscribed while running:
+	 * granted (possibly with a lower QoS than requested) or refused with a reason.
+	 * Filters the broker has not answered yet are missing.
+	 * @return the results
+	 */
+	List<MqttSubscriptionResult> getSubscriptionResults();
+
+	/**
+	 * Return whether the broker refused a filter, or granted a lower QoS than requested.
+	 * @return whether a subscription is refused or downgraded
+	 */
+	default boolean hasRefusedSubscriptions() {
+		return getSubscriptionResults().stream().anyMatch((result) -> !result.isGranted() || result.isDowngraded());
+	}
+
+	/**
+	 * Return how many messages were received.
+	 * @return the count
+	 */
+	long getReceivedCount();
+
+	/**
+	 * Return how many messages the listener processed successfully.
+	 * @return the count
+	 */
+	long getProcessedCount();
+
+	/**
+	 * Return how many messages failed after all attempts.
+	 * @return the count
+	 */
+	long getFailedCount();
+
+	/**
+	 * Return how many failed messages were republished to the dead-letter topic.
+	 * @return the count
+	 */
+	long getDeadLetteredCount();
+
+	/**
+	 * Return how many received messages wait to be processed (not counting the one in
+	 * progress). Above the queue capacity, acknowledgements are withheld.
+	 * @return the number of waiting messages
+	 */
+	int getQueueSize();
+
+}

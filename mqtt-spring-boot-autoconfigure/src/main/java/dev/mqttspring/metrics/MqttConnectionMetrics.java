@@ -1,0 +1,59 @@
+package dev.mqttspring.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.util.Assert;
+
+import dev.mqttspring.core.MqttConnection;
+
+/**
+ * {@link MeterBinder} for the state of an {@link MqttConnection}:
+ * {@code mqtt.client.connected} and {@code mqtt.client.reconnects}, tagged with the client
+ * id.
+ *
+ * @author mqtt-spring-boot
+ */
+public class MqttConnectionMetrics implements MeterBinder {
+
+	private final MqttConnection connection;
+
+	private final Iterable<Tag> tags;
+
+	/**
+	 * Create a new binder.
+	 * @param connection the connection
+	 */
+	public MqttConnectionMetrics(MqttConnection connection) {
+		this(connection, Tags.empty());
+	}
+
+	/**
+	 * Create a new binder.
+	 * @param connection the connection
+	 * @param tags extra tags for every meter
+	 */
+	public MqttConnectionMetrics(MqttConnection connection, Iterable<Tag> tags) {
+		Assert.notNull(connection, "'connection' must not be null");
+		Assert.notNull(tags, "'tags' must not be null");
+		this.connection = connection;
+		this.tags = Tags.of(tags).and(MqttMetricsNames.TAG_CLIENT_ID, connection.getClientId());
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder(MqttMetricsNames.CLIENT_CONNECTED, this.connection, (c) -> c.isConnected() ? 1 : 0)
+			.description("Whether the MQTT client is connected to a broker (1) or not (0)")
+			.tags(this.tags)
+			.register(registry);
+		FunctionCounter.builder(MqttMetricsNames.CLIENT_RECONNECTS, this.connection, MqttConnection::getReconnectCount)
+			.description("Connections to the broker re-established after a loss")
+			.tags(this.tags)
+			.register(registry);
+	}
+
+}

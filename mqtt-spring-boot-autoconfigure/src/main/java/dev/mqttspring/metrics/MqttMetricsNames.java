@@ -1,0 +1,114 @@
+package dev.mqttspring.metrics;
+
+/**
+ * Names of the MQTT meters and their tags.
+ *
+ * @author mqtt-spring-boot
+ */
+public final class MqttMetricsNames {
+
+	/**
+	 * Gauge: 1 while the client is connected, else 0.
+	 */
+	public static final String CLIENT_CONNECTED = "mqtt.client.connected";
+
+	/**
+	 * Counter: connections re-established after a loss.
+	 */
+	public static final String CLIENT_RECONNECTS = "mqtt.client.reconnects";
+
+	/**
+	 * Timer: from publish to the broker's acknowledgement at the message's QoS.
+	 */
+	public static final String PUBLISH = "mqtt.publish";
+
+	/**
+	 * Counter: publishes refused because they exceed a broker or configured limit.
+	 */
+	public static final String PUBLISH_REFUSED = "mqtt.publish.refused";
+
+	/**
+	 * Timer: listener method invocations.
+	 */
+	public static final String LISTENER = "mqtt.listener";
+
+	/**
+	 * Counter: messages received by a listener.
+	 */
+	public static final String LISTENER_RECEIVED = "mqtt.listener.received";
+
+	/**
+	 * Counter: messages a listener processed successfully.
+	 */
+	public static final String LISTENER_PROCESSED = "mqtt.listener.processed";
+
+	/**
+	 * Gauge: received messages waiting to be processed by a listener.
+	 */
+	public static final String LISTENER_QUEUED = "mqtt.listener.queued";
+
+	/**
+	 * Counter: messages whose handling failed for good (after retries).
+	 */
+	public static final String LISTENER_FAILED = "mqtt.listener.failed";
+
+	/**
+	 * Counter: failed messages published to a dead-letter topic.
+	 */
+	public static final String LISTENER_DEAD_LETTERED = "mqtt.listener.dead.lettered";
+
+	/**
+	 * Tag: the MQTT client id.
+	 */
+	public static final String TAG_CLIENT_ID = "client.id";
+
+	/**
+	 * Tag: the QoS of a publish.
+	 */
+	public static final String TAG_QOS = "qos";
+
+	/**
+	 * Tag: the outcome ({@code success}, {@code failure}, {@code refused}, {@code timeout}).
+	 */
+	public static final String TAG_OUTCOME = "outcome";
+
+	/**
+	 * Outcome of an acknowledged publish or a listener invocation that returned normally.
+	 */
+	public static final String OUTCOME_SUCCESS = "success";
+
+	/**
+	 * Outcome of a publish the broker refused with a reason code of 0x80 or above.
+	 */
+	public static final String OUTCOME_REFUSED = "refused";
+
+	/**
+	 * Outcome of a publish that was not acknowledged in time.
+	 */
+	public static final String OUTCOME_TIMEOUT = "timeout";
+
+	/**
+	 * Outcome of any other failure.
+	 */
+	public static final String OUTCOME_FAILURE = "failure";
+
+	/**
+	 * Tag: the listener id.
+	 */
+	public static final String TAG_LISTENER_ID = "listener.id";
+
+	/**
+	 * Tag: why a publish was refused ({@code maximum-qos}, {@code maximum-packet-size},
+	 * {@code retain-available}, or {@code broker-0x..} with the broker's reason code).
+	 */
+	public static final String TAG_REASON = "reason";
+
+	/**
+	 * Tag: the simple class name of the exception, or {@code none}.
+	 */
+	public static final String TAG_EXCEPTION = "exception";
+
+	private MqttMetricsNames() {
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.mqttspring.paho;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the failure descriptions of {@link PahoConnections}.
+ */
+class PahoConnectionsTests {
+
+	@Test
+	void reasonCodeIsDescribedInWords() {
+		assertThat(PahoConnections.describe(new RuntimeException("x"), 0x86)).isEqualTo("bad user name or password (0x86)");
+	}
+
+	@Test
+	void clientExceptionOfMqtt5IsNotDescribedAsSuccess() {
+		org.eclipse.paho.mqttv5.common.MqttException ex = new org.eclipse.paho.mqttv5.common.MqttException(
+				new SSLHandshakeException("PKIX path building failed"));
+		PahoV5Connection connection = new PahoV5Connection(new dev.mqttspring.core.MqttConnectionSettings());
+		assertThat(connection.reasonCodeOf(ex)).isEqualTo(-1);
+		assertThat(connection.describe(ex)).isEqualTo("SSLHandshakeException PKIX path building failed");
+	}
+
+	@Test
+	void clientExceptionOfMqtt3NamesTheCause() {
+		org.eclipse.paho.client.mqttv3.MqttException ex = new org.eclipse.paho.client.mqttv3.MqttException(
+				new SSLHandshakeException("PKIX path building failed"));
+		PahoV3Connection connection = new PahoV3Connection(new dev.mqttspring.core.MqttConnectionSettings());
+		assertThat(connection.reasonCodeOf(ex)).isEqualTo(-1);
+		assertThat(connection.describe(ex)).isEqualTo("SSLHandshakeException PKIX path building failed");
+	}
+
+	@Test
+	void refusedConnectOfMqtt3IsMappedToMqtt5ReasonCodes() {
+		PahoV3Connection connection = new PahoV3Connection(new dev.mqttspring.core.MqttConnectionSettings());
+		assertThat(connection.reasonCodeOf(new org.eclipse.paho.client.mqttv3.MqttException(4))).isEqualTo(0x86);
+		assertThat(connection.reasonCodeOf(new org.eclipse.paho.client.mqttv3.MqttException(5))).isEqualTo(0x87);
+		assertThat(connection.describe(new org.eclipse.paho.client.mqttv3.MqttException(5))).contains("not authorized");
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.mqttspring.reliability;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
+import dev.mqttspring.autoconfigure.health.MqttHealthContributorAutoConfiguration;
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnectionState;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Application contexts and small helpers shared by the reliability scenarios.
+ */
+final class ReliabilityApps {
+
+	private ReliabilityApps() {
+	}
+
+	/**
+	 * A runner with the MQTT connection, template and health indicator, fast reconnects.
+	 */
+	static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(MqttAutoConfiguration.class, MqttHealthContributorAutoConfiguration.class))
+			.withPropertyValues("mqtt.reconnect-delay=100ms", "mqtt.max-reconnect-delay=1s",
+					"mqtt.connection-timeout=3s");
+	}
+
+	static String unique(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	static void awaitConnected(MqttConnection connection, Duration timeout) {
+		await().atMost(timeout).pollInterval(Duration.ofMillis(10))
+			.until(() -> connection.getState() == MqttConnectionState.CONNECTED);
+	}
+
+	static Duration since(long startNanos) {
+		return Duration.ofNanos(System.nanoTime() - startNanos);
+	}
+
+}
