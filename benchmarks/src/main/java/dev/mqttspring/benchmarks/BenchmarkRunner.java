@@ -16,6 +16,7 @@ import dev.mqttspring.testsupport.MosquittoBroker;
  * <p>
  * Options: {@code --quick} (small counts, one run: a smoke check of a minute or two),
  * {@code --runs N} (default 3), {@code --contenders a,a-buf,b,c,d,e},
+ * {@code --scenarios qos0-100B,qos1-100B,qos1-4KiB,qos2-100B},
  * {@code --sections throughput,latency,scaling,jmh}, {@code --output DIR} (default
  * {@code target} of this module).
  */
@@ -50,6 +51,8 @@ public final class BenchmarkRunner {
 			if (options.sections.contains("scaling")) {
 				Sections.scaling(options, broker, report);
 			}
+			Files.createDirectories(options.output);
+			Files.writeString(options.output.resolve("mosquitto.log"), mosquitto.log());
 		}
 		if (options.sections.contains("jmh")) {
 			Sections.jmh(options, report);
@@ -87,6 +90,9 @@ public final class BenchmarkRunner {
 				: List.of(new Scenario(0, 100, 200_000), new Scenario(1, 100, 50_000), new Scenario(1, 4096, 50_000),
 						new Scenario(2, 100, 50_000));
 		Scenario warmUp = options.quick ? new Scenario(1, 100, 2_000) : new Scenario(1, 100, 10_000);
+		if (!options.scenarios.isEmpty()) {
+			scenarios = scenarios.stream().filter((scenario) -> options.scenarios.contains(scenario.key())).toList();
+		}
 		report.contenders.addAll(contenders);
 		report.scenarios.addAll(scenarios);
 		report.settings.put("throughput", "1 publisher -> broker -> 1 subscriber, every message counted by sequence "
@@ -116,6 +122,8 @@ public final class BenchmarkRunner {
 
 		List<String> contenders = List.of();
 
+		List<String> scenarios = List.of();
+
 		Set<String> sections = new LinkedHashSet<>(ALL_SECTIONS);
 
 		Path output = Files.isRegularFile(Path.of("benchmarks", "pom.xml")) ? Path.of("benchmarks", "target")
@@ -132,6 +140,7 @@ public final class BenchmarkRunner {
 						runsGiven = true;
 					}
 					case "--contenders" -> options.contenders = Arrays.asList(value(args, ++i, "--contenders").split(","));
+					case "--scenarios" -> options.scenarios = Arrays.asList(value(args, ++i, "--scenarios").split(","));
 					case "--sections" -> {
 						options.sections = new LinkedHashSet<>(Arrays.asList(value(args, ++i, "--sections").split(",")));
 						for (String section : options.sections) {
@@ -143,7 +152,7 @@ public final class BenchmarkRunner {
 					}
 					case "--output" -> options.output = Path.of(value(args, ++i, "--output"));
 					default -> throw new IllegalArgumentException("Unknown option '" + args[i]
-							+ "'; use --quick, --runs N, --contenders a,a-buf,b,c,d,e, --sections "
+							+ "'; use --quick, --runs N, --contenders a,a-buf,b,c,d,e, --scenarios qos0-100B,qos1-100B,qos1-4KiB,qos2-100B, --sections "
 							+ String.join(",", ALL_SECTIONS) + ", --output DIR");
 				}
 			}
@@ -170,6 +179,11 @@ public final class BenchmarkRunner {
 	 */
 	static final class Contenders {
 
+		/**
+		 * Investigation variants, run only when named with --contenders.
+		 */
+		static final Set<String> EXTRA = Set.of("a-manual", "d-sub", "d-pub");
+
 		private Contenders() {
 		}
 
@@ -178,6 +192,8 @@ public final class BenchmarkRunner {
 			all.add(new ContenderSpec("a", "(a) Paho v5", false, () -> new PahoContender(SocketFactories.noDelay())));
 			all.add(new ContenderSpec("a-buf", "(a') Paho v5 + buffered input", false,
 					() -> new PahoContender(SocketFactories.buffered())));
+			all.add(new ContenderSpec("a-manual", "(a'') Paho v5 + buffered input + manual acks", false,
+					() -> new PahoContender(SocketFactories.buffered(), true)));
 			all.add(new ContenderSpec("b", "(b) HiveMQ", false, HiveMqContender::new));
 			all.add(new ContenderSpec("c", "(c) Spring Integration", false, SpringIntegrationContender::new));
 			all.addAll(Sections.starterContenders());
@@ -188,7 +204,7 @@ public final class BenchmarkRunner {
 		static List<ContenderSpec> select(List<String> keys) {
 			List<ContenderSpec> all = all();
 			if (keys.isEmpty()) {
-				return all;
+				return all.stream().filter((spec) -> !EXTRA.contains(spec.key())).toList();
 			}
 			List<ContenderSpec> selected = new ArrayList<>();
 			for (String key : keys) {

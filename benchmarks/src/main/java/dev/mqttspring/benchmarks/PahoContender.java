@@ -50,15 +50,28 @@ final class PahoContender implements Contender {
 
 	private int qos;
 
+	private final boolean manualAcks;
+
 	PahoContender(SocketFactory socketFactory) {
+		this(socketFactory, false);
+	}
+
+	/**
+	 * Create a contender.
+	 * @param socketFactory the socket factory of both clients
+	 * @param manualAcks whether the subscriber acknowledges through
+	 * {@code messageArrivedComplete} after counting, as the starter does
+	 */
+	PahoContender(SocketFactory socketFactory, boolean manualAcks) {
 		this.socketFactory = socketFactory;
+		this.manualAcks = manualAcks;
 	}
 
 	@Override
 	public void start(Broker broker, String topic, int qos, MessageSink sink) throws Exception {
 		this.topic = topic;
 		this.qos = qos;
-		this.subscriber = connect(broker, "paho-sub", new CountingCallback(sink));
+		this.subscriber = connect(broker, "paho-sub", new CountingCallback(sink, this));
 		IMqttToken token = this.subscriber.subscribe(new MqttSubscription(topic, qos));
 		token.waitForCompletion(TIMEOUT_MILLIS);
 		int[] codes = token.getReasonCodes();
@@ -73,6 +86,7 @@ final class PahoContender implements Contender {
 		MqttAsyncClient client = new MqttAsyncClient(broker.url(), ClientIds.next(role), new MemoryPersistence());
 		if (callback != null) {
 			client.setCallback(callback);
+			client.setManualAcks(this.manualAcks);
 		}
 		MqttConnectionOptions options = new MqttConnectionOptions();
 		options.setCleanStart(true);
@@ -132,13 +146,19 @@ final class PahoContender implements Contender {
 
 		private final MessageSink sink;
 
-		CountingCallback(MessageSink sink) {
+		private final PahoContender contender;
+
+		CountingCallback(MessageSink sink, PahoContender contender) {
 			this.sink = sink;
+			this.contender = contender;
 		}
 
 		@Override
-		public void messageArrived(String topic, MqttMessage message) {
+		public void messageArrived(String topic, MqttMessage message) throws MqttException {
 			this.sink.received(message.getPayload());
+			if (this.contender.manualAcks && message.getQos() > 0) {
+				this.contender.subscriber.messageArrivedComplete(message.getId(), message.getQos());
+			}
 		}
 
 		@Override

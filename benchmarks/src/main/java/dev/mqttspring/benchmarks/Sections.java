@@ -2,6 +2,15 @@ package dev.mqttspring.benchmarks;
 
 import java.util.List;
 
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import dev.mqttspring.paho.PerMessageCpuTime;
+import dev.mqttspring.paho.PerMessagePathBenchmark;
+
 /**
  * The parts that need the starter's template and listeners.
  */
@@ -11,14 +20,49 @@ final class Sections {
 	}
 
 	static List<ContenderSpec> starterContenders() {
-		return List.of(new ContenderSpec("d", "(d) starter", false, StarterContender::new));
+		return List.of(new ContenderSpec("d", "(d) starter", false, StarterContender::new),
+				new ContenderSpec("d-sub", "(d-sub) raw Paho -> starter listener", false,
+						() -> new StarterContender(StarterContender.Split.RAW_PUBLISHER)),
+				new ContenderSpec("d-pub", "(d-pub) starter template -> raw Paho", false,
+						() -> new StarterContender(StarterContender.Split.RAW_SUBSCRIBER)));
 	}
 
-	static void scaling(BenchmarkRunner.Options options, Broker broker, Report report) {
-		report.scalingNote = "Not run: the starter's MqttTemplate and @MqttSubscribe are not available yet.";
+	static void scaling(BenchmarkRunner.Options options, Broker broker, Report report) throws Exception {
+		int messages = options.quick ? 5_000 : 50_000;
+		int runs = options.quick ? 1 : options.runs;
+		report.scalingNote = "One Spring Boot application per row with N generated @MqttSubscribe methods (a bean class "
+				+ "compiled at run time; filters: 1/3 exact, 1/3 with '+', 1/3 with '#', all distinct); start-up = "
+				+ "SpringApplication.run until the broker granted all N subscriptions; heap = used heap after start-up "
+				+ "and System.gc() (whole JVM); throughput = MqttTemplate -> listener 0, QoS 1, " + messages + " x 100 B, "
+				+ "median of " + runs + " run(s).";
+		report.scaling.addAll(new ScalingBenchmark(broker, GeneratedListeners.counts(options.quick), messages, runs).run());
 	}
 
-	static void jmh(BenchmarkRunner.Options options, Report report) {
+	static void jmh(BenchmarkRunner.Options options, Report report) throws Exception {
+		ChainedOptionsBuilder builder = new OptionsBuilder().include(PerMessagePathBenchmark.class.getName())
+			.forks(1)
+			.jvmArgs("-Xms512m", "-Xmx512m");
+		if (options.quick) {
+			builder.warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
+				.measurementTime(TimeValue.seconds(1));
+		}
+		else {
+			builder.warmupIterations(3).warmupTime(TimeValue.seconds(2)).measurementIterations(5)
+				.measurementTime(TimeValue.seconds(2));
+		}
+		report.settings.put("jmh", options.quick ? "1 fork, 2 x 1 s warm-up, 3 x 1 s measurement"
+				: "1 fork, 3 x 2 s warm-up, 5 x 2 s measurement");
+		int iterations = options.quick ? 100_000 : 500_000;
+		PerMessageCpuTime.measure(iterations).forEach((name, nanos) -> report.jmhCpu.put(name, nanos));
+		report.settings.put("per-message CPU time", iterations + " warm-up + " + iterations
+				+ " measured calls per operation on one thread, ThreadMXBean CPU time");
+		for (RunResult result : new Runner(builder.build()).run()) {
+			String name = result.getParams().getBenchmark();
+			name = name.substring(name.lastIndexOf('.') + 1) + " (other filters " + result.getParams().getParam("otherFilters")
+					+ ", subscription id " + result.getParams().getParam("subscriptionIdentifier") + ")";
+			report.jmh.add(new JmhResult(name, result.getPrimaryResult().getScore(),
+					result.getPrimaryResult().getScoreError(), result.getPrimaryResult().getScoreUnit()));
+		}
 	}
 
 }

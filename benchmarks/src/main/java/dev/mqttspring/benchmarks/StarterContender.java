@@ -32,7 +32,23 @@ final class StarterContender implements Contender {
 
 	private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
+	private final Split split;
+
 	private ConfigurableApplicationContext context;
+
+	private PahoContender raw;
+
+	StarterContender() {
+		this(Split.NONE);
+	}
+
+	/**
+	 * Create a contender.
+	 * @param split whether one side is replaced by raw Paho (a-buf) to locate a bottleneck
+	 */
+	StarterContender(Split split) {
+		this.split = split;
+	}
 
 	private MqttTemplate template;
 
@@ -44,9 +60,17 @@ final class StarterContender implements Contender {
 	public void start(Broker broker, String topic, int qos, MessageSink sink) throws Exception {
 		this.topic = topic;
 		this.qos = qos;
-		this.context = application(broker, StarterApplication.class, sink, "bench.topic=" + topic).run();
+		MessageSink starterSink = (this.split == Split.RAW_SUBSCRIBER) ? (sequence, sent) -> {
+		} : sink;
+		String listenerTopic = (this.split == Split.RAW_SUBSCRIBER) ? topic + "/unused" : topic;
+		this.context = application(broker, StarterApplication.class, starterSink, "bench.topic=" + listenerTopic).run();
 		this.template = this.context.getBean(MqttTemplate.class);
 		awaitSubscriptions(this.context.getBean(MqttConnection.class), 1, 10_000);
+		if (this.split != Split.NONE) {
+			this.raw = new PahoContender(SocketFactories.buffered());
+			this.raw.start(broker, topic, qos, (this.split == Split.RAW_SUBSCRIBER) ? sink : (sequence, sent) -> {
+			});
+		}
 	}
 
 	static SpringApplicationBuilder application(Broker broker, Class<?> source, Object sink, String... properties) {
@@ -92,7 +116,11 @@ final class StarterContender implements Contender {
 	}
 
 	@Override
-	public void publish(byte[] payload) {
+	public void publish(byte[] payload) throws Exception {
+		if (this.split == Split.RAW_PUBLISHER) {
+			this.raw.publish(payload);
+			return;
+		}
 		this.pending.incrementAndGet();
 		this.template.publish(this.topic, payload, this.qos, false).whenComplete((result, failure) -> {
 			if (failure != null) {
@@ -105,6 +133,10 @@ final class StarterContender implements Contender {
 
 	@Override
 	public void awaitPublished(long timeoutMillis) throws Exception {
+		if (this.split == Split.RAW_PUBLISHER) {
+			this.raw.awaitPublished(timeoutMillis);
+			return;
+		}
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
 		while (this.pending.get() > 0) {
 			if (System.nanoTime() > deadline) {
@@ -121,9 +153,34 @@ final class StarterContender implements Contender {
 
 	@Override
 	public void close() {
+		if (this.raw != null) {
+			this.raw.close();
+		}
 		if (this.context != null) {
 			this.context.close();
 		}
+	}
+
+	/**
+	 * Which side, if any, raw Paho takes over.
+	 */
+	enum Split {
+
+		/**
+		 * The starter publishes and receives.
+		 */
+		NONE,
+
+		/**
+		 * Raw Paho (buffered input) publishes, the starter's listener receives.
+		 */
+		RAW_PUBLISHER,
+
+		/**
+		 * The starter's template publishes, raw Paho (buffered input) receives.
+		 */
+		RAW_SUBSCRIBER
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

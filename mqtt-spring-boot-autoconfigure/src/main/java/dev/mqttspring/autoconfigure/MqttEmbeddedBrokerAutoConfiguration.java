@@ -23,13 +23,15 @@ import dev.mqttspring.embedded.EmbeddedMqttBroker;
 /**
  * Auto-configuration of an in-process HiveMQ CE broker for development and tests, like
  * Spring Boot's embedded Artemis. It starts when {@code mqtt.embedded.enabled=true}, or
- * when no {@code mqtt.url} is set and the embedded broker is on the classpath.
+ * when no {@code mqtt.url} is set and the embedded broker is on the classpath. It backs off
+ * when connection details come from elsewhere ({@code @ServiceConnection}, Docker Compose).
  *
  * @author mqtt-spring-boot
  */
 @AutoConfiguration(before = MqttAutoConfiguration.class)
 @ConditionalOnClass(name = "com.hivemq.embedded.EmbeddedHiveMQ")
 @Conditional(MqttEmbeddedBrokerAutoConfiguration.EmbeddedBrokerCondition.class)
+@ConditionalOnMissingBean(MqttConnectionDetails.class)
 @EnableConfigurationProperties(MqttProperties.class)
 public final class MqttEmbeddedBrokerAutoConfiguration {
 

@@ -2,6 +2,8 @@ package dev.mqttspring.core;
 
 import java.util.List;
 
+import dev.mqttspring.core.InvalidMqttMessageException.Violation;
+
 /**
  * The checks a message must pass before it is handed to the connection: QoS against the
  * protocol and the broker's maximum, retain against the broker's retain availability,
@@ -29,7 +31,7 @@ final class MqttPublishValidator {
 
 	static void checkQosRange(String topic, int qos) {
 		if (qos < 0 || qos > 2) {
-			throw new InvalidMqttMessageException(topic, "QoS " + qos + " for topic '" + abbreviate(topic)
+			throw new InvalidMqttMessageException(topic, Violation.INVALID_QOS, "QoS " + qos + " for topic '" + abbreviate(topic)
 					+ "' is invalid; MQTT allows QoS 0 (at most once), 1 (at least once) or 2 (exactly once)");
 		}
 	}
@@ -45,13 +47,13 @@ final class MqttPublishValidator {
 	}
 
 	static InvalidMqttMessageException qosExceeded(String topic, int qos, int maximum, int configured) {
-		return new InvalidMqttMessageException(topic, "QoS " + qos + " for topic '" + abbreviate(topic)
+		return new InvalidMqttMessageException(topic, Violation.MAXIMUM_QOS_EXCEEDED, "QoS " + qos + " for topic '" + abbreviate(topic)
 				+ "' exceeds the maximum QoS " + maximum + " (" + qosSource(maximum, configured) + "); publish with QoS "
 				+ maximum + ((maximum > 0) ? " or lower" : "") + ", or set mqtt.template.qos-exceeded=downgrade");
 	}
 
 	static InvalidMqttMessageException retainNotAvailable(String topic) {
-		return new InvalidMqttMessageException(topic, "Retain is not available on this broker (Retain Available = 0 in"
+		return new InvalidMqttMessageException(topic, Violation.RETAIN_NOT_AVAILABLE, "Retain is not available on this broker (Retain Available = 0 in"
 				+ " its CONNACK), so the retained message to '" + abbreviate(topic)
 				+ "' would be refused; publish with retain=false (mqtt.template.retain=false for the default)");
 	}
@@ -66,7 +68,7 @@ final class MqttPublishValidator {
 		long allowed = Math.max(0, maximum - overhead);
 		String source = (maximum == MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE) ? "the MQTT protocol maximum"
 				: (configured == maximum) ? "mqtt.max-packet-size" : "the broker's Maximum Packet Size from CONNACK";
-		throw new InvalidMqttMessageException(topic, "Payload of " + payloadLength + " bytes for topic '"
+		throw new InvalidMqttMessageException(topic, Violation.PACKET_TOO_LARGE, "Payload of " + payloadLength + " bytes for topic '"
 				+ abbreviate(topic) + "' makes a PUBLISH packet of " + size + " bytes, which exceeds the maximum packet size "
 				+ maximum + " bytes (" + source + "); send at most " + allowed
 				+ " payload bytes with this topic and these properties, or split the payload");
@@ -117,7 +119,7 @@ final class MqttPublishValidator {
 		byte[] correlationData = properties.getCorrelationData();
 		if (correlationData != null) {
 			if (correlationData.length > MAX_STRING_BYTES) {
-				throw new InvalidMqttMessageException(topic, "Correlation data of " + correlationData.length
+				throw new InvalidMqttMessageException(topic, Violation.INVALID_PROPERTY, "Correlation data of " + correlationData.length
 						+ " bytes for topic '" + abbreviate(topic) + "' is too long; MQTT allows at most "
 						+ MAX_STRING_BYTES + " bytes, use a shorter identifier");
 			}
@@ -149,7 +151,7 @@ final class MqttPublishValidator {
 			char c = value.charAt(i);
 			if (c < 0x80) {
 				if (c == 0) {
-					throw new InvalidMqttMessageException(topic, what + " '" + printable(value)
+					throw new InvalidMqttMessageException(topic, Violation.INVALID_PROPERTY, what + " '" + printable(value)
 							+ "' contains the NUL character (U+0000) at index " + i + ", which MQTT forbids; remove it");
 				}
 				utf8++;
@@ -162,7 +164,7 @@ final class MqttPublishValidator {
 				i++;
 			}
 			else if (Character.isSurrogate(c)) {
-				throw new InvalidMqttMessageException(topic, what + " '" + printable(value) + "' contains a lone surrogate (U+"
+				throw new InvalidMqttMessageException(topic, Violation.INVALID_PROPERTY, what + " '" + printable(value) + "' contains a lone surrogate (U+"
 						+ String.format("%04X", (int) c) + ") at index " + i
 						+ ", which is not valid UTF-8; use well-formed Unicode");
 			}
@@ -171,7 +173,7 @@ final class MqttPublishValidator {
 			}
 		}
 		if (utf8 > MAX_STRING_BYTES) {
-			throw new InvalidMqttMessageException(topic, what + " '" + abbreviate(value) + "' is " + utf8
+			throw new InvalidMqttMessageException(topic, Violation.INVALID_PROPERTY, what + " '" + abbreviate(value) + "' is " + utf8
 					+ " bytes in UTF-8; MQTT allows at most " + MAX_STRING_BYTES + " bytes, use a shorter value");
 		}
 		return utf8;

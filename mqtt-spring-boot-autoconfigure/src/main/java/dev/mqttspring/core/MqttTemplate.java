@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -34,6 +35,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.Assert;
 import org.springframework.util.MimeType;
 
+import dev.mqttspring.core.InvalidMqttMessageException.Violation;
 import dev.mqttspring.event.MqttDeliveryFailedEvent;
 import dev.mqttspring.support.MqttHeaders;
 import dev.mqttspring.support.MqttMessageConverters;
@@ -536,7 +538,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 				builder.responseTopic(responseTopic.toString());
 			}
 			catch (InvalidTopicException ex) {
-				throw new InvalidMqttMessageException(topic, "Response topic header (" + MqttHeaders.RESPONSE_TOPIC
+				throw new InvalidMqttMessageException(topic, Violation.INVALID_PROPERTY, "Response topic header (" + MqttHeaders.RESPONSE_TOPIC
 						+ ") of the message to '" + MqttPublishValidator.abbreviate(topic) + "' is invalid: " + ex.getMessage());
 			}
 		}
@@ -551,7 +553,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 				throw ex;
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidMqttMessageException(topic, ex.getMessage());
+				throw new InvalidMqttMessageException(topic, Violation.INVALID_PROPERTY, ex.getMessage());
 			}
 		}
 		if (payloadFormat != null) {
@@ -668,7 +670,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	}
 
 	private static InvalidMqttMessageException headerType(String topic, String name, Object value, String expected) {
-		return new InvalidMqttMessageException(topic, "Header '" + name + "' of the message to '"
+		return new InvalidMqttMessageException(topic, Violation.INVALID_HEADER, "Header '" + name + "' of the message to '"
 				+ MqttPublishValidator.abbreviate(topic) + "' is a " + value.getClass().getName() + " (" + value
 				+ "); use " + expected);
 	}
@@ -735,8 +737,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 		if (now - last >= WARN_INTERVAL_NANOS || last == 0) {
 			this.lastFailureLog = now;
 			long suppressed = this.suppressedFailureLogs.getAndSet(0);
-			logger.warn("Publishing to '" + MqttPublishValidator.abbreviate(topic) + "' failed: " + failure.getMessage()
-					+ ((suppressed > 0) ? " (" + suppressed + " more publish failures since the last report)" : ""));
+			logger.warn("MQTT publish failed: " + failure.getMessage()
+					+ ((suppressed > 0) ? " (and " + suppressed + " more publish failures since the last report)" : ""));
 		}
 		else {
 			this.suppressedFailureLogs.incrementAndGet();
@@ -1035,7 +1037,9 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 			finish(new MqttDeliveryException("The message to '" + this.message.topic() + "' " + what + " within "
 					+ TimeUnit.NANOSECONDS.toMillis(MqttTemplate.this.timeoutNanos) + " ms (mqtt.template.timeout); the"
 					+ " connection is " + MqttTemplate.this.connection.getState() + ". It may still be delivered later;"
-					+ " raise mqtt.template.timeout or check the broker"));
+					+ " raise mqtt.template.timeout or check the broker", MqttDeliveryException.NO_REASON_CODE,
+					new TimeoutException("No acknowledgement within " + TimeUnit.NANOSECONDS.toMillis(MqttTemplate.this.timeoutNanos)
+							+ " ms")));
 		}
 
 		void finish(@Nullable Throwable failure) {
@@ -1089,7 +1093,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 			fail(new MqttDeliveryException("No reply to the request on '" + this.topic + "' arrived within "
 					+ this.timeout.toMillis() + " ms (response topic '" + getReplyTopic() + "/" + this.id
 					+ "'); check that a responder subscribes to '" + this.topic
-					+ "' and publishes its reply to the MQTT 5 response topic with the request's correlation data"));
+					+ "' and publishes its reply to the MQTT 5 response topic with the request's correlation data",
+					MqttDeliveryException.NO_REASON_CODE, new TimeoutException("No reply within " + this.timeout.toMillis() + " ms")));
 		}
 
 		void succeed(Message<byte[]> reply) {

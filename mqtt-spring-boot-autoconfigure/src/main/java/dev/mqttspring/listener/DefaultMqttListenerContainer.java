@@ -751,10 +751,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
-		String exceptionMessage = String.valueOf(root.getMessage());
-		if (exceptionMessage.length() > MAX_EXCEPTION_MESSAGE) {
-			exceptionMessage = exceptionMessage.substring(0, MAX_EXCEPTION_MESSAGE) + "...";
-		}
+		String exceptionMessage = printable(String.valueOf(root.getMessage()));
 		MqttMessageProperties properties = message.getProperties()
 			.toBuilder()
 			.subscriptionIdentifiers(List.of())
@@ -782,6 +779,28 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 					+ topic + "': " + cause);
 			return false;
 		}
+	}
+
+	/**
+	 * Shorten the text and replace control characters, which MQTT clients refuse in
+	 * UTF-8 strings (Paho drops the connection).
+	 */
+	private static String printable(String text) {
+		String shortened = (text.length() > MAX_EXCEPTION_MESSAGE) ? text.substring(0, MAX_EXCEPTION_MESSAGE) + "..." : text;
+		StringBuilder result = new StringBuilder(shortened.length());
+		for (int i = 0; i < shortened.length(); i++) {
+			char c = shortened.charAt(i);
+			result.append((c < 0x20 || (c >= 0x7F && c <= 0x9F) || Character.isSurrogate(c) && !validSurrogate(shortened, i)) ? ' ' : c);
+		}
+		return result.toString();
+	}
+
+	private static boolean validSurrogate(String text, int i) {
+		char c = text.charAt(i);
+		if (Character.isHighSurrogate(c)) {
+			return i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+		}
+		return i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package dev.mqttspring.metrics;
 
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -128,20 +127,15 @@ public class MqttPublishMetrics implements MqttPublishObserver {
 	 * @return the limit or {@code null}
 	 */
 	static @Nullable String exceededLimit(Throwable failure) {
-		if (!(failure instanceof InvalidMqttMessageException) || failure.getMessage() == null) {
+		if (!(failure instanceof InvalidMqttMessageException invalid)) {
 			return null;
 		}
-		String message = failure.getMessage().toLowerCase(Locale.ROOT);
-		if (message.contains("exceeds the maximum qos")) {
-			return "maximum-qos";
-		}
-		if (message.contains("exceeds the maximum packet size")) {
-			return "maximum-packet-size";
-		}
-		if (message.contains("retain is not available")) {
-			return "retain-available";
-		}
-		return null;
+		return switch (invalid.getViolation()) {
+			case MAXIMUM_QOS_EXCEEDED -> "maximum-qos";
+			case PACKET_TOO_LARGE -> "maximum-packet-size";
+			case RETAIN_NOT_AVAILABLE -> "retain-available";
+			default -> null;
+		};
 	}
 
 }

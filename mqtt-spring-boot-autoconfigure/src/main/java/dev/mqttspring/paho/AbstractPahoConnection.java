@@ -74,7 +74,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final ScheduledExecutorService scheduler;
+	private volatile ScheduledExecutorService scheduler;
 
 	private final List<MqttConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -124,8 +124,12 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 		this.settings = settings;
 		this.window = new InflightWindow(settings.getMaxInflight());
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "mqtt-connection-" + settings.getClientId());
+		this.scheduler = newScheduler();
+	}
+
+	private ScheduledExecutorService newScheduler() {
+		return Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "mqtt-connection-" + this.settings.getClientId());
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -247,6 +251,10 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			}
 			this.running = true;
 			this.failedAttempts = 0;
+			if (this.scheduler.isShutdown()) {
+				// stopped before: stop() shuts the reconnect scheduler down
+				this.scheduler = newScheduler();
+			}
 			try {
 				this.client = createClient();
 			}
@@ -595,9 +603,19 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 	 * @return whether the publish was handled (buffered or failed)
 	 */
 	private boolean buffer(PendingPublish pending) {
+		return buffer(pending, false);
+	}
+
+	/**
+	 * Buffer a publish while disconnected; with {@code lost}, also while the state still
+	 * says connected because the client reported "not connected" before the loss
+	 * callback ran.
+	 * @return whether the publish was handled (buffered or failed)
+	 */
+	private boolean buffer(PendingPublish pending, boolean lost) {
 		this.lock.lock();
 		try {
-			if (this.state == MqttConnectionState.CONNECTED) {
+			if (this.state == MqttConnectionState.CONNECTED && !lost) {
 				return false;
 			}
 			if (this.offlineBuffer.size() >= this.settings.getOfflineBufferSize()) {
@@ -666,7 +684,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 		}
 		catch (Exception ex) {
 			this.window.release();
-			if (isNotConnected(ex) && this.running && buffer(pending)) {
+			if (isNotConnected(ex) && this.running && buffer(pending, true)) {
 				return;
 			}
 			pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: "

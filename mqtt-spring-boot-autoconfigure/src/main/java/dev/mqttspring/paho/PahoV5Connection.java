@@ -89,6 +89,7 @@ final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
 
 			@Override
 			public void onSuccess(IMqttToken token) {
+				disableOutgoingTopicAliases(client);
 				callback.connected(client.getCurrentServerURI(), token.getSessionPresent(), limits(token.getResponseProperties()));
 			}
 
@@ -98,6 +99,29 @@ final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
 			}
 
 		});
+	}
+
+	/**
+	 * Stop Paho from replacing topic names with topic aliases (it does so on its own
+	 * whenever the broker allows aliases). Paho 1.2.5 keeps the alias-only PUBLISH of an
+	 * unacknowledged QoS 1/2 message and resends it after a reconnect, where the alias is
+	 * unknown: the broker answers with a protocol error (0x82) or "topic alias invalid"
+	 * (0x94) on every reconnect, an endless loop (eclipse-paho/paho.mqtt.java#1104). Runs
+	 * before the connection accepts publishes; publishes are buffered until then.
+	 */
+	private void disableOutgoingTopicAliases(MqttAsyncClient client) {
+		try {
+			java.lang.reflect.Field field = MqttAsyncClient.class.getDeclaredField("mqttConnection");
+			field.setAccessible(true);
+			Object state = field.get(client);
+			if (state instanceof org.eclipse.paho.mqttv5.client.internal.MqttConnectionState connectionState) {
+				connectionState.setOutgoingTopicAliasMaximum(0);
+			}
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			this.logger.debug("Could not turn off Paho's outgoing topic aliases; unacknowledged messages may be resent with"
+					+ " an alias the broker no longer knows after a reconnect: " + ex);
+		}
 	}
 
 	private static MqttBrokerLimits limits(MqttProperties p) {

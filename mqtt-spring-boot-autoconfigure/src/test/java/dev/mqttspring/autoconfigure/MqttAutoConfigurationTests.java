@@ -8,6 +8,7 @@ import java.util.List;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,16 @@ class MqttAutoConfigurationTests {
 	private static final int CLOSED_PORT = FreePorts.find();
 
 	private static final String CLOSED_URL = "tcp://127.0.0.1:" + CLOSED_PORT;
+
+	@TempDir
+	static Path certificateDirectory;
+
+	private static TestCertificates certificates;
+
+	@BeforeAll
+	static void generateCertificates() {
+		certificates = TestCertificates.generate(certificateDirectory);
+	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class))
@@ -161,8 +172,7 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
-	void sslBundleGivesTheSocketFactory(@TempDir Path directory) {
-		TestCertificates certificates = TestCertificates.generate(directory);
+	void sslBundleGivesTheSocketFactory() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, MqttAutoConfiguration.class))
 			.withPropertyValues("mqtt.url=ssl://127.0.0.1:" + CLOSED_PORT, "mqtt.automatic-reconnect=false",
@@ -176,8 +186,7 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
-	void sslBundleWithPlainUrlIsRejected(@TempDir Path directory) {
-		TestCertificates certificates = TestCertificates.generate(directory);
+	void sslBundleWithPlainUrlIsRejected() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, MqttAutoConfiguration.class))
 			.withPropertyValues("mqtt.url=" + CLOSED_URL, "mqtt.ssl.bundle=broker",

@@ -195,6 +195,28 @@ class MqttConnectionLifecycleIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "5", "3.1.1" })
+	void reconnectsAfterAStopAndStartOfTheContext(String version) {
+		try (MosquittoBroker broker = MosquittoBroker.builder().start();
+				TcpProxy proxy = TcpProxy.start("127.0.0.1", broker.port())) {
+			this.runner.withPropertyValues("mqtt.url=" + proxy.url(), "mqtt.version=" + version,
+					"mqtt.reconnect-delay=100ms", "mqtt.max-reconnect-delay=200ms")
+				.run((context) -> {
+					MqttConnection connection = context.getBean(MqttConnection.class);
+					assertThat(connection.isConnected()).isTrue();
+					context.getSourceApplicationContext().stop();
+					assertThat(connection.getState()).isEqualTo(MqttConnectionState.STOPPED);
+					context.getSourceApplicationContext().start();
+					assertThat(connection.isConnected()).isTrue();
+					proxy.resetAll();
+					await().atMost(Duration.ofSeconds(10)).until(() -> connection.getReconnectCount() >= 1);
+					await().atMost(Duration.ofSeconds(10)).until(connection::isConnected);
+					roundTrip(connection);
+				});
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "5", "3.1.1" })
 	void embeddedBrokerStopsAfterTheConnection(String version, CapturedOutput output) {
 		this.runner.withPropertyValues("mqtt.version=" + version).run((context) -> {
 			MqttConnection connection = context.getBean(MqttConnection.class);

@@ -60,6 +60,25 @@ class MqttTemplateDeliveryTests {
 	}
 
 	@Test
+	void qos2PublishDeniedByAclFailsWithNotAuthorizedOnMqtt5AndTheConnectionRecovers() throws Exception {
+		// Paho 1.2.5 closes the connection when a PUBREC carries a failure reason code (it treats
+		// [MQTT-4.3.3-4] as fatal); the future still says why and the connection comes back
+		try (MosquittoBroker broker = MosquittoBroker.builder()
+			.acl("topic readwrite allowed/#\ntopic read denied/#\n")
+			.start()) {
+			MqttConnection connection = this.connections.start(broker.url(), MqttVersion.V5);
+			MqttTemplate template = new MqttTemplate(connection);
+			CompletableFuture<Void> denied = template.publish("denied/x", "secret", 2, false);
+			assertThatThrownBy(() -> denied.get(10, TimeUnit.SECONDS)).cause()
+				.isInstanceOfSatisfying(MqttDeliveryException.class,
+						(ex) -> assertThat(ex.getReasonCode()).isEqualTo(MqttReasonCodes.NOT_AUTHORIZED));
+			template.publish("allowed/x", "fine", 2, false).get(10, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10)).until(connection::isConnected);
+			assertThat(connection.getReconnectCount()).isLessThanOrEqualTo(1);
+		}
+	}
+
+	@Test
 	void publishDeniedByAclIsAcknowledgedOnMqtt311() throws Exception {
 		// MQTT 3.1.1 has no reason codes: mosquitto acknowledges and drops the message
 		try (MosquittoBroker broker = MosquittoBroker.builder().acl("topic read denied/#\n").start()) {

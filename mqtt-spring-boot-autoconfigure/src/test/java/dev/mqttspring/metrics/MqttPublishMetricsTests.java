@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.mqttspring.core.InvalidMqttMessageException;
+import dev.mqttspring.core.InvalidMqttMessageException.Violation;
+import dev.mqttspring.core.InvalidTopicException;
 import dev.mqttspring.core.MqttDeliveryException;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
@@ -57,12 +59,11 @@ class MqttPublishMetricsTests {
 
 	@Test
 	void countsPublishesRefusedByALimit() {
-		this.metrics.rejected("t", new InvalidMqttMessageException("t",
-				"QoS 2 for topic 't' exceeds the maximum QoS 1 (the broker's Maximum QoS from CONNACK); ..."));
-		this.metrics.rejected("t", new InvalidMqttMessageException("t",
-				"Payload of 9 bytes for topic 't' makes a PUBLISH packet of 30 bytes, which exceeds the maximum packet size 20 bytes"));
-		this.metrics.rejected("t", new InvalidMqttMessageException("t", "Retain is not available on this broker"));
-		this.metrics.rejected("a/+", new InvalidMqttMessageException("a/+", "Topic 'a/+' contains wildcard '+'"));
+		this.metrics.rejected("t", new InvalidMqttMessageException("t", Violation.MAXIMUM_QOS_EXCEEDED, "QoS 2 > 1"));
+		this.metrics.rejected("t", new InvalidMqttMessageException("t", Violation.PACKET_TOO_LARGE, "30 > 20 bytes"));
+		this.metrics.rejected("t", new InvalidMqttMessageException("t", Violation.RETAIN_NOT_AVAILABLE, "no retain"));
+		this.metrics.rejected("t", new InvalidMqttMessageException("t", Violation.INVALID_QOS, "QoS 3"));
+		this.metrics.rejected("a/+", new InvalidTopicException("a/+", "Topic 'a/+' contains wildcard '+'"));
 		assertThat(this.registry.get("mqtt.publish.refused").tag("reason", "maximum-qos").counter().count()).isOne();
 		assertThat(this.registry.get("mqtt.publish.refused").tag("reason", "maximum-packet-size").counter().count())
 			.isOne();
@@ -74,7 +75,7 @@ class MqttPublishMetricsTests {
 	void neverTagsTopics() {
 		this.metrics.start(message("devices/4711/status", 1)).stop(null);
 		this.metrics.rejected("devices/4711/status", new InvalidMqttMessageException("devices/4711/status",
-				"QoS 2 for topic 'devices/4711/status' exceeds the maximum QoS 1"));
+				Violation.MAXIMUM_QOS_EXCEEDED, "QoS 2 for topic 'devices/4711/status' exceeds the maximum QoS 1"));
 		assertThat(this.registry.getMeters()).flatExtracting((Meter meter) -> meter.getId().getTags())
 			.noneMatch((tag) -> tag.getValue().contains("4711"));
 	}

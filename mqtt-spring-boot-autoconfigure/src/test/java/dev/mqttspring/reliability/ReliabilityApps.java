@@ -37,8 +37,15 @@ final class ReliabilityApps {
 	}
 
 	static void awaitConnected(MqttConnection connection, Duration timeout) {
-		await().atMost(timeout).pollInterval(Duration.ofMillis(10))
-			.until(() -> connection.getState() == MqttConnectionState.CONNECTED);
+		try {
+			await().atMost(timeout).pollInterval(Duration.ofMillis(10))
+				.until(() -> connection.getState() == MqttConnectionState.CONNECTED);
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			throw new AssertionError("MQTT client '" + connection.getClientId() + "' did not reconnect within "
+					+ timeout.toMillis() + " ms: state " + connection.getState() + " since " + connection.getStateChangedAt()
+					+ ", last failure: " + connection.getLastFailure(), ex);
+		}
 	}
 
 	static Duration since(long startNanos) {

@@ -38,8 +38,6 @@ final class ReliabilityReport {
 
 	private final List<String> notes = new ArrayList<>();
 
-	private final long startNanos = System.nanoTime();
-
 	private ReliabilityReport(String scenario) {
 		this.scenario = scenario;
 	}
@@ -93,13 +91,12 @@ final class ReliabilityReport {
 	 * that a failing scenario is recorded too.
 	 */
 	void write() {
-		String took = format(Duration.ofNanos(System.nanoTime() - this.startNanos));
 		String note = String.join("; ", this.notes);
 		System.out.println("[reliability] " + this.scenario + " | sent=" + this.sent + " received=" + this.received
 				+ " lost=" + this.lost + " duplicates=" + this.duplicates + " detect=" + this.detect + " recover="
-				+ this.recover + " took=" + took + (note.isEmpty() ? "" : " | " + note));
+				+ this.recover + (note.isEmpty() ? "" : " | " + note));
 		String row = "| " + escape(this.scenario) + " | " + this.sent + " | " + this.received + " | " + this.lost + " | "
-				+ this.duplicates + " | " + this.detect + " | " + this.recover + " | " + took + " | " + escape(note) + " |\n";
+				+ this.duplicates + " | " + this.detect + " | " + this.recover + " | " + escape(note) + " |\n";
 		append(row);
 	}
 
@@ -111,8 +108,8 @@ final class ReliabilityReport {
 				headerWritten = true;
 				text.append("\n### Run ").append(Instant.now()).append(" (Java ").append(Runtime.version()).append(", ")
 					.append(Runtime.getRuntime().availableProcessors()).append(" CPUs)\n\n")
-					.append("| Scenario | Sent | Received | Lost | Duplicates | Detect | Recover | Took | Notes |\n")
-					.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+					.append("| Scenario | Sent | Received | Lost | Duplicates | Detect | Recover | Notes |\n")
+					.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
 			}
 			text.append(row);
 			Files.writeString(RESULTS, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -47,7 +47,7 @@ class MqttEndpointAutoConfigurationTests {
 	@Test
 	void disabledByAccessNone() {
 		this.runner
-			.withPropertyValues("management.endpoints.web.exposure.include=mqtt", "management.endpoint.mqtt.access=none")
+			.withPropertyValues("management.endpoints.web.exposure.include=mqtt", "management.endpoint.mqtt.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(MqttEndpoint.class));
 	}
 

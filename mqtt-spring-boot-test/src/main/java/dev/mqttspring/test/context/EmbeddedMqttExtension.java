@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import org.springframework.beans.factory.annotation.ParameterResolutionDelegate;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
@@ -48,7 +49,9 @@ class EmbeddedMqttExtension implements BeforeAllCallback, ParameterResolver {
 
 	@Override
 	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-		return parameterContext.getParameter().getType() == EmbeddedMqttBroker.class;
+		// leave @Autowired, @Qualifier and @Value parameters to the SpringExtension
+		return parameterContext.getParameter().getType() == EmbeddedMqttBroker.class
+				&& !ParameterResolutionDelegate.isAutowirable(parameterContext.getParameter(), parameterContext.getIndex());
 	}
 
 	@Override
