@@ -92,6 +92,10 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private final List<Parked> parked = new ArrayList<>();
 
+	private final java.util.Queue<PendingPublish> slotWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
+
 	private final AtomicLong reconnects = new AtomicLong();
 
 	private volatile MqttConnectionState state = MqttConnectionState.STOPPED;
@@ -314,6 +318,10 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			}
 			abandoned = new ArrayList<>(this.offlineBuffer);
 			this.offlineBuffer.clear();
+			PendingPublish waiter;
+			while ((waiter = this.slotWaiters.poll()) != null) {
+				abandoned.add(waiter);
+			}
 			this.parked.clear();
 			current = this.client;
 			this.client = null;
@@ -556,6 +564,14 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 	}
 
 	private void reconnect() {
+		this.lock.lock();
+		try {
+			// this task is running: a failure reported while it runs must schedule the next one
+			this.reconnectTask = null;
+		}
+		finally {
+			this.lock.unlock();
+		}
 		if (!this.running || this.state == MqttConnectionState.CONNECTED) {
 			return;
 		}
@@ -635,6 +651,13 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private void send(PendingPublish pending) {
 		MqttOutboundMessage message = pending.message;
+		if (IN_CALLBACK.get() != null) {
+			// never block the client's callback thread (e.g. publish().thenRun(() -> publish())):
+			// wait for a slot in a queue that completed publishes drain
+			this.slotWaiters.add(pending);
+			drainSlotWaiters();
+			return;
+		}
 		try {
 			if (!this.window.acquire(InflightWindow.nanos(this.settings.getPublishTimeout()))) {
 				pending.future.completeExceptionally(new MqttDeliveryException("No in-flight slot became free within "
@@ -650,9 +673,32 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 					+ "to publish to '" + message.topic() + "'", MqttDeliveryException.NO_REASON_CODE, ex));
 			return;
 		}
+		sendWithSlot(pending);
+	}
+
+	private void drainSlotWaiters() {
+		while (!this.slotWaiters.isEmpty() && this.window.tryAcquire()) {
+			PendingPublish next = this.slotWaiters.poll();
+			if (next == null) {
+				this.window.release();
+				return;
+			}
+			sendWithSlot(next);
+		}
+	}
+
+	private void releaseSlot() {
+		this.window.release();
+		if (!this.slotWaiters.isEmpty()) {
+			drainSlotWaiters();
+		}
+	}
+
+	private void sendWithSlot(PendingPublish pending) {
+		MqttOutboundMessage message = pending.message;
 		C current = this.client;
 		if (current == null) {
-			this.window.release();
+			releaseSlot();
 			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
 					+ "' stopped; the message to '" + message.topic() + "' was not sent"));
 			return;
@@ -662,7 +708,17 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 				@Override
 				public void completed(int reasonCode) {
-					AbstractPahoConnection.this.window.release();
+					IN_CALLBACK.set(Boolean.TRUE);
+					try {
+						complete(reasonCode);
+					}
+					finally {
+						IN_CALLBACK.remove();
+					}
+				}
+
+				private void complete(int reasonCode) {
+					AbstractPahoConnection.this.releaseSlot();
 					if (reasonCode >= 0x80) {
 						pending.future.completeExceptionally(new MqttDeliveryException("The broker refused the message to '"
 								+ message.topic() + "': " + MqttReasonCodes.describe(reasonCode), reasonCode, null));
@@ -674,7 +730,17 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 				@Override
 				public void failed(Throwable ex) {
-					AbstractPahoConnection.this.window.release();
+					IN_CALLBACK.set(Boolean.TRUE);
+					try {
+						fail(ex);
+					}
+					finally {
+						IN_CALLBACK.remove();
+					}
+				}
+
+				private void fail(Throwable ex) {
+					AbstractPahoConnection.this.releaseSlot();
 					int code = reasonCodeOf(ex);
 					pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic()
 							+ "' failed: " + describe(ex), (code >= 0x80) ? code : MqttDeliveryException.NO_REASON_CODE, ex));
@@ -683,7 +749,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			});
 		}
 		catch (Exception ex) {
-			this.window.release();
+			releaseSlot();
 			if (isNotConnected(ex) && this.running && buffer(pending, true)) {
 				return;
 			}
@@ -883,6 +949,22 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 	 */
 	protected void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
 			MqttMessageProperties properties) {
+		boolean outer = IN_CALLBACK.get() == null;
+		if (outer) {
+			IN_CALLBACK.set(Boolean.TRUE);
+		}
+		try {
+			doDispatch(topic, payload, qos, retained, duplicate, messageId, properties);
+		}
+		finally {
+			if (outer) {
+				IN_CALLBACK.remove();
+			}
+		}
+	}
+
+	private void doDispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
+			MqttMessageProperties properties) {
 		Runnable ack = (qos > 0) ? () -> acknowledge(messageId, qos) : NO_ACK;
 		List<MqttSubscription> targets = targets(topic, properties.getSubscriptionIdentifiers());
 		if (targets.isEmpty()) {
@@ -943,16 +1025,27 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			}
 			return;
 		}
-		boolean overflow;
+		boolean overflow = false;
+		List<MqttSubscription> late;
 		this.lock.lock();
 		try {
-			overflow = this.parked.size() >= MAX_PARKED;
-			if (!overflow) {
-				this.parked.add(parked);
+			// subscribe() adds the filter under this lock: look again, or a subscription added
+			// since dispatch() looked would miss this message until the next subscribe
+			late = targets(parked.topic, parked.properties.getSubscriptionIdentifiers());
+			if (late.isEmpty()) {
+				overflow = this.parked.size() >= MAX_PARKED;
+				if (!overflow) {
+					this.parked.add(parked);
+				}
 			}
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (!late.isEmpty()) {
+			deliver(late, parked.topic, parked.payload, parked.qos, parked.retained, parked.duplicate, parked.messageId,
+					parked.properties, parked.ack);
+			return;
 		}
 		if (overflow) {
 			this.logger.warn("No subscription matches the message on '" + parked.topic + "' and " + MAX_PARKED

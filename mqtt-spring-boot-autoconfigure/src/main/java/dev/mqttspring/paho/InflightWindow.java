@@ -40,6 +40,20 @@ final class InflightWindow {
 		}
 	}
 
+	boolean tryAcquire() {
+		this.lock.lock();
+		try {
+			if (this.inUse >= this.limit) {
+				return false;
+			}
+			this.inUse++;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	void release() {
 		this.lock.lock();
 		try {
