@@ -362,31 +362,94 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			return result;
 		}
 		setState(MqttConnectionState.CONNECTING);
-		try {
-			connectClient(current, new ConnectCallback() {
+		java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+		ConnectCallback callback = new ConnectCallback() {
 
-				@Override
-				public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
+			@Override
+			public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
+				if (settled.compareAndSet(false, true)) {
 					onConnected(configuredUri(serverUri), sessionPresent, limits);
 					result.complete(null);
 				}
+			}
 
-				@Override
-				public void failed(Throwable ex) {
+			@Override
+			public void failed(Throwable ex) {
+				if (settled.compareAndSet(false, true)) {
 					MqttConnectException failure = connectFailure(ex);
 					onConnectFailed(failure);
 					result.completeExceptionally(failure);
 				}
+			}
 
-			});
+		};
+		try {
+			try {
+				connectClient(current, callback);
+			}
+			catch (Exception ex) {
+				if (!isConnectInProgress(ex)) {
+					throw ex;
+				}
+				// an earlier attempt that never got its CONNACK is stuck in the client: start afresh
+				current = replaceClient(current);
+				connectClient(current, callback);
+			}
+			scheduleConnectWatchdog(current, settled, callback);
 		}
 		catch (Exception ex) {
-			MqttConnectException failure = connectFailure(ex);
-			onConnectFailed(failure);
-			result.completeExceptionally(failure);
+			callback.failed(ex);
 		}
 		return result;
 	}
+
+	/**
+	 * The client library bounds the TCP connect but not the wait for CONNACK: a broker that
+	 * accepts the socket and never answers (restarting, frozen) would leave the connection
+	 * CONNECTING forever. Abort such an attempt and let the reconnect loop try again.
+	 */
+	private void scheduleConnectWatchdog(C current, java.util.concurrent.atomic.AtomicBoolean settled,
+			ConnectCallback callback) {
+		long millis = this.settings.getConnectionTimeout().toMillis() * Math.max(1, this.settings.getServerUris().size())
+				+ 2000;
+		try {
+			this.scheduler.schedule(() -> {
+				if (settled.get() || !this.running) {
+					return;
+				}
+				abortClient(current);
+				callback.failed(new java.util.concurrent.TimeoutException("no CONNACK from the broker within " + millis
+						+ " ms (mqtt.connection-timeout per URL, plus 2 s)"));
+			}, millis, TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	private C replaceClient(C stuck) throws Exception {
+		this.logger.debug("Replacing the MQTT client of '" + getClientId() + "' after a connect attempt that never completed");
+		closeClient(stuck);
+		C fresh = createClient();
+		this.lock.lock();
+		try {
+			this.client = fresh;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return fresh;
+	}
+
+	/**
+	 * Abort a connect attempt that is still in progress; must not throw.
+	 */
+	protected abstract void abortClient(C client);
+
+	/**
+	 * Whether an exception from a connect call means an earlier attempt is still running.
+	 */
+	protected abstract boolean isConnectInProgress(Throwable ex);
 
 	private MqttConnectException connectFailure(Throwable ex) {
 		int code = reasonCodeOf(ex);

@@ -295,6 +295,21 @@ final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
 	}
 
 	@Override
+	protected void abortClient(MqttAsyncClient client) {
+		try {
+			client.disconnectForcibly(0, 100, false);
+		}
+		catch (Exception ex) {
+			this.logger.debug("Aborting the MQTT connect attempt failed: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	protected boolean isConnectInProgress(Throwable ex) {
+		return ex instanceof MqttException mqtt && (mqtt.getReasonCode() == 32110 || mqtt.getReasonCode() == 32102);
+	}
+
+	@Override
 	protected boolean isClientConnected(MqttAsyncClient client) {
 		return client.isConnected();
 	}
