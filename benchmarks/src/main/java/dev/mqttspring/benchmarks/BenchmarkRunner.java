@@ -31,7 +31,7 @@ public final class BenchmarkRunner {
 		Options options = Options.parse(args);
 		Report report = new Report();
 		report.environment.putAll(Machine.describe());
-		report.settings.put("mode", options.quick ? "quick (small N, 1 run)" : "full (" + options.runs + " runs)");
+		report.settings.put("mode", (options.quick ? "quick (small N" : "full (issue N") + ", " + options.runs + " throughput run(s))");
 		report.settings.put("command", "java " + String.join(" ", args));
 		List<ContenderSpec> contenders = Contenders.select(options.contenders);
 		try (MosquittoBroker mosquitto = MosquittoBroker.builder()
@@ -182,7 +182,7 @@ public final class BenchmarkRunner {
 		/**
 		 * Investigation variants, run only when named with --contenders.
 		 */
-		static final Set<String> EXTRA = Set.of("a-manual", "d-sub", "d-pub");
+		static final Set<String> EXTRA = Set.of("a-manual", "a-manual-q1", "d-sub", "d-pub");
 
 		private Contenders() {
 		}
@@ -194,6 +194,8 @@ public final class BenchmarkRunner {
 					() -> new PahoContender(SocketFactories.buffered())));
 			all.add(new ContenderSpec("a-manual", "(a'') Paho v5 + buffered input + manual acks", false,
 					() -> new PahoContender(SocketFactories.buffered(), true)));
+			all.add(new ContenderSpec("a-manual-q1", "(a''') Paho v5 + buffered input + manual acks for QoS 1 only", false,
+					() -> new PahoContender(SocketFactories.buffered(), true, false)));
 			all.add(new ContenderSpec("b", "(b) HiveMQ", false, HiveMqContender::new));
 			all.add(new ContenderSpec("c", "(c) Spring Integration", false, SpringIntegrationContender::new));
 			all.addAll(Sections.starterContenders());

@@ -63,9 +63,24 @@ final class PahoContender implements Contender {
 	 * {@code messageArrivedComplete} after counting, as the starter does
 	 */
 	PahoContender(SocketFactory socketFactory, boolean manualAcks) {
+		this(socketFactory, manualAcks, true);
+	}
+
+	/**
+	 * Create a contender.
+	 * @param socketFactory the socket factory of both clients
+	 * @param manualAcks whether the subscriber acknowledges through
+	 * {@code messageArrivedComplete} after counting, as the starter does
+	 * @param completeQos2 whether {@code messageArrivedComplete} is also called for QoS 2
+	 * messages (Paho 1.2.5 then sends a second PUBCOMP, see eclipse-paho/paho.mqtt.java#994)
+	 */
+	PahoContender(SocketFactory socketFactory, boolean manualAcks, boolean completeQos2) {
 		this.socketFactory = socketFactory;
 		this.manualAcks = manualAcks;
+		this.completeQos2 = completeQos2;
 	}
+
+	private final boolean completeQos2;
 
 	@Override
 	public void start(Broker broker, String topic, int qos, MessageSink sink) throws Exception {
@@ -156,7 +171,7 @@ final class PahoContender implements Contender {
 		@Override
 		public void messageArrived(String topic, MqttMessage message) throws MqttException {
 			this.sink.received(message.getPayload());
-			if (this.contender.manualAcks && message.getQos() > 0) {
+			if (this.contender.manualAcks && (message.getQos() == 1 || (message.getQos() == 2 && this.contender.completeQos2))) {
 				this.contender.subscriber.messageArrivedComplete(message.getId(), message.getQos());
 			}
 		}

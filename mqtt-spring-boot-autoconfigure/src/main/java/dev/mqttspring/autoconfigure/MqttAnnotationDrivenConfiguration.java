@@ -1,5 +1,6 @@
 package dev.mqttspring.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,6 +15,7 @@ import dev.mqttspring.annotation.MqttListenerAnnotationBeanPostProcessor;
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * Configuration for {@code @MqttSubscribe} listeners, imported by
@@ -28,8 +30,9 @@ class MqttAnnotationDrivenConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MqttListenerContainerFactoryConfigurer mqttListenerContainerFactoryConfigurer(MqttProperties properties,
-			Environment environment) {
-		return new MqttListenerContainerFactoryConfigurer(properties, Threading.VIRTUAL.isActive(environment));
+			Environment environment, ObjectProvider<MqttListenerObserver> observers) {
+		return new MqttListenerContainerFactoryConfigurer(properties, Threading.VIRTUAL.isActive(environment),
+				MqttListenerObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean(CONTAINER_FACTORY_BEAN_NAME)

@@ -8,6 +8,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
+import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * Applies the {@code mqtt.listener.*} properties to a
@@ -22,8 +23,11 @@ public final class MqttListenerContainerFactoryConfigurer {
 
 	private final boolean virtualThreads;
 
-	MqttListenerContainerFactoryConfigurer(MqttProperties properties, boolean virtualThreads) {
+	private final MqttListenerObserver observer;
+
+	MqttListenerContainerFactoryConfigurer(MqttProperties properties, boolean virtualThreads, MqttListenerObserver observer) {
 		this.properties = properties;
+		this.observer = observer;
 		this.virtualThreads = virtualThreads;
 	}
 
@@ -42,6 +46,7 @@ public final class MqttListenerContainerFactoryConfigurer {
 		map.from(this.properties::isFailFast).to(factory::setFailFast);
 		factory.setBackOff(backOff(listener.getRetry()));
 		factory.setVirtualThreads(this.virtualThreads);
+		factory.setObserver(this.observer);
 	}
 
 	static BackOff backOff(MqttProperties.Listener.Retry retry) {

@@ -285,7 +285,7 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 					filter.append(level);
 				}
 			}
-			return new TopicTemplate(filter.toString(), Map.copyOf(names));
+			return new TopicTemplate(filter.toString(), java.util.Collections.unmodifiableMap(names));
 		}
 
 		boolean hasVariables() {

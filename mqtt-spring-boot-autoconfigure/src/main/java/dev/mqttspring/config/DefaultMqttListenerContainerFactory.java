@@ -13,8 +13,8 @@ import org.springframework.util.backoff.FixedBackOff;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
-import dev.mqttspring.listener.MqttListenerContainer;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
+import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * Creates {@link DefaultMqttListenerContainer}s on one connection with common defaults;
@@ -50,6 +50,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	private @Nullable Executor taskExecutor;
 
 	private boolean virtualThreads;
+
+	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
 
 	/**
 	 * Create a new factory.
@@ -161,6 +163,15 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		this.virtualThreads = virtualThreads;
 	}
 
+	/**
+	 * Set the observer of listener invocations (metrics, tracing).
+	 * @param observer the observer
+	 */
+	public void setObserver(MqttListenerObserver observer) {
+		Assert.notNull(observer, "'observer' must not be null");
+		this.observer = observer;
+	}
+
 	@Override
 	public DefaultMqttListenerContainer createListenerContainer(MqttListenerEndpoint endpoint) {
 		String id = endpoint.getId();
@@ -178,6 +189,7 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setDeadLetterTopic((endpoint.getDeadLetterTopic() != null) ? endpoint.getDeadLetterTopic() : this.deadLetterTopic);
 		container.setFailFast(this.failFast);
 		container.setTaskExecutor((this.taskExecutor != null) ? this.taskExecutor : threads(id));
+		container.setObserver(this.observer);
 		return container;
 	}
 

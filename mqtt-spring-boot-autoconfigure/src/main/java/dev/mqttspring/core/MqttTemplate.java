@@ -5,18 +5,21 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -94,6 +97,10 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 	private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private static final long MIN_SWEEP_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private final MqttConnection connection;
 
 	private volatile MessageConverter messageConverter;
@@ -115,6 +122,10 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	private volatile @Nullable ApplicationEventPublisher eventPublisher;
 
 	private volatile @Nullable MqttPublishObserver publishObserver;
+
+	private final Queue<PendingPublish> deadlines = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean sweeping = new AtomicBoolean();
 
 	private final Map<String, PendingRequest> requests = new ConcurrentHashMap<>();
 
@@ -225,7 +236,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 	/**
 	 * Set the maximum time from publish to the broker's acknowledgement; the future fails
-	 * after it (the message may still be delivered later).
+	 * after it (the message may still be delivered later). Applies to publishes started
+	 * afterwards; timeouts are detected within 50 ms.
 	 * @param timeout the timeout, positive
 	 */
 	public void setTimeout(Duration timeout) {
@@ -517,7 +529,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 	private static MqttMessageProperties applyHeaders(String topic, MqttMessageProperties base, MessageHeaders headers) {
 		Object contentType = headers.get(MqttHeaders.CONTENT_TYPE);
-		if (contentType == null && base.getContentType() == null) {
+		if (contentType == null) {
 			contentType = headers.get(MessageHeaders.CONTENT_TYPE);
 		}
 		Object responseTopic = headers.get(MqttHeaders.RESPONSE_TOPIC);
@@ -690,8 +702,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 		MqttPublishObserver observer = this.publishObserver;
 		MqttPublishObserver.Handle handle = (observer != null) ? CompositeMqttPublishObserver.start(observer, message)
 				: null;
-		PendingPublish pending = new PendingPublish(message, handle);
-		pending.timer = Timers.SCHEDULER.schedule(pending, this.timeoutNanos, TimeUnit.NANOSECONDS);
+		PendingPublish pending = new PendingPublish(message, handle, this.timeoutNanos);
 		CompletableFuture<Void> sent;
 		try {
 			sent = this.connection.publish(message);
@@ -702,10 +713,54 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 			return pending;
 		}
 		sent.whenComplete(pending);
-		if (pending.isDone()) {
-			pending.cancelTimer();
+		if (!pending.isFinished()) {
+			watchDeadline(pending);
 		}
 		return pending;
+	}
+
+	/**
+	 * Queue a publish for its timeout, which counts from the start of the publish (a wait
+	 * for an in-flight slot included). Publishes share one timeout, so their deadlines
+	 * arrive in submission order and a FIFO queue swept by the shared timer replaces a
+	 * scheduled task per publish: an offer to a lock-free queue on the hot path.
+	 */
+	private void watchDeadline(PendingPublish pending) {
+		this.deadlines.offer(pending);
+		if (!this.sweeping.get() && this.sweeping.compareAndSet(false, true)) {
+			scheduleSweep(Math.min(this.timeoutNanos, SWEEP_INTERVAL_NANOS));
+		}
+	}
+
+	private void scheduleSweep(long delayNanos) {
+		Timers.SCHEDULER.schedule(this::sweepDeadlines, Math.max(delayNanos, MIN_SWEEP_DELAY_NANOS), TimeUnit.NANOSECONDS);
+	}
+
+	private void sweepDeadlines() {
+		long now = System.nanoTime();
+		PendingPublish head;
+		while ((head = this.deadlines.peek()) != null) {
+			if (!head.isFinished() && head.deadline - now > 0) {
+				break;
+			}
+			this.deadlines.poll();
+			if (!head.isFinished()) {
+				try {
+					head.timeout();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Failing a timed-out publish failed", ex);
+				}
+			}
+		}
+		if (head != null) {
+			scheduleSweep(Math.min(head.deadline - now, SWEEP_INTERVAL_NANOS));
+			return;
+		}
+		this.sweeping.set(false);
+		if (!this.deadlines.isEmpty() && this.sweeping.compareAndSet(false, true)) {
+			scheduleSweep(SWEEP_INTERVAL_NANOS);
+		}
 	}
 
 	private <T> CompletableFuture<T> rejected(String topic, RuntimeException failure) {
@@ -824,7 +879,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 			sendRequest(pending, message, subscribed);
 		}
 		else {
-			subscribed.whenCompleteAsync((result, ex) -> sendRequest(pending, message, subscribed), Timers.REPLIES);
+			subscribed.whenCompleteAsync((result, ex) -> sendRequest(pending, message, subscribed), Timers.DEFERRED_SENDS);
 		}
 		return pending;
 	}
@@ -1007,22 +1062,29 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	/**
 	 * The future of one publish: completed by the connection's future, or by its timeout.
 	 */
-	private final class PendingPublish extends CompletableFuture<Void> implements BiConsumer<Void, Throwable>, Runnable {
+	private final class PendingPublish extends CompletableFuture<Void> implements BiConsumer<Void, Throwable> {
 
 		private static final AtomicIntegerFieldUpdater<PendingPublish> FINISHED = AtomicIntegerFieldUpdater
 			.newUpdater(PendingPublish.class, "finished");
 
-		private final MqttOutboundMessage message;
+		private final String topic;
+
+		private final int qos;
 
 		private final MqttPublishObserver.@Nullable Handle handle;
 
-		volatile @Nullable ScheduledFuture<?> timer;
+		final long deadline;
+
+		private final long timeoutNanos;
 
 		private volatile int finished;
 
-		PendingPublish(MqttOutboundMessage message, MqttPublishObserver.@Nullable Handle handle) {
-			this.message = message;
+		PendingPublish(MqttOutboundMessage message, MqttPublishObserver.@Nullable Handle handle, long timeoutNanos) {
+			this.topic = message.topic();
+			this.qos = message.qos();
 			this.handle = handle;
+			this.timeoutNanos = timeoutNanos;
+			this.deadline = System.nanoTime() + timeoutNanos;
 		}
 
 		@Override
@@ -1030,23 +1092,24 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 			finish((failure != null) ? unwrap(failure) : null);
 		}
 
-		@Override
-		public void run() {
-			String what = (this.message.qos() == 0) ? "was not written to the connection"
-					: "was not acknowledged by the broker (QoS " + this.message.qos() + ")";
-			finish(new MqttDeliveryException("The message to '" + this.message.topic() + "' " + what + " within "
-					+ TimeUnit.NANOSECONDS.toMillis(MqttTemplate.this.timeoutNanos) + " ms (mqtt.template.timeout); the"
-					+ " connection is " + MqttTemplate.this.connection.getState() + ". It may still be delivered later;"
-					+ " raise mqtt.template.timeout or check the broker", MqttDeliveryException.NO_REASON_CODE,
-					new TimeoutException("No acknowledgement within " + TimeUnit.NANOSECONDS.toMillis(MqttTemplate.this.timeoutNanos)
-							+ " ms")));
+		boolean isFinished() {
+			return this.finished != 0;
+		}
+
+		void timeout() {
+			long millis = TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos);
+			String what = (this.qos == 0) ? "was not written to the connection"
+					: "was not acknowledged by the broker (QoS " + this.qos + ")";
+			finish(new MqttDeliveryException("The message to '" + this.topic + "' " + what + " within " + millis
+					+ " ms (mqtt.template.timeout); the connection is " + MqttTemplate.this.connection.getState()
+					+ ". It may still be delivered later; raise mqtt.template.timeout or check the broker",
+					MqttDeliveryException.NO_REASON_CODE, new TimeoutException("No acknowledgement within " + millis + " ms")));
 		}
 
 		void finish(@Nullable Throwable failure) {
 			if (!FINISHED.compareAndSet(this, 0, 1)) {
 				return;
 			}
-			cancelTimer();
 			if (this.handle != null) {
 				CompositeMqttPublishObserver.stop(this.handle, failure);
 			}
@@ -1054,15 +1117,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 				complete(null);
 			}
 			else {
-				failed(this.message.topic(), failure);
+				failed(this.topic, failure);
 				completeExceptionally(failure);
-			}
-		}
-
-		void cancelTimer() {
-			ScheduledFuture<?> timer = this.timer;
-			if (timer != null) {
-				timer.cancel(false);
 			}
 		}
 
@@ -1121,14 +1177,18 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	}
 
 	/**
-	 * Threads shared by all templates: one timer for timeouts, and a small pool that
-	 * completes reply futures off the client's callback thread.
+	 * Threads shared by all templates, so that nothing runs on (or blocks) the client's
+	 * callback thread: one timer for timeouts, a small pool that completes reply futures,
+	 * and one that sends the requests that waited for the reply subscription (a send may
+	 * wait for an in-flight slot, which only the callback thread frees).
 	 */
 	private static final class Timers {
 
 		static final ScheduledThreadPoolExecutor SCHEDULER;
 
-		static final Executor REPLIES;
+		static final Executor REPLIES = executor("mqtt-template-reply", 4);
+
+		static final Executor DEFERRED_SENDS = executor("mqtt-template-send", 1);
 
 		static {
 			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
@@ -1138,13 +1198,17 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 			});
 			scheduler.setRemoveOnCancelPolicy(true);
 			SCHEDULER = scheduler;
-			ThreadPoolExecutor replies = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-					(runnable) -> {
-						Thread thread = new Thread(runnable, "mqtt-template-reply");
+		}
+
+		private static Executor executor(String name, int threads) {
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(), (runnable) -> {
+						Thread thread = new Thread(runnable, name);
 						thread.setDaemon(true);
 						return thread;
-					}, new ThreadPoolExecutor.CallerRunsPolicy());
-			REPLIES = replies;
+					});
+			executor.allowCoreThreadTimeOut(true);
+			return executor;
 		}
 
 	}

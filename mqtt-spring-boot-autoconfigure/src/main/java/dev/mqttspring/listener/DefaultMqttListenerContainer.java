@@ -36,6 +36,7 @@ import dev.mqttspring.core.MqttQos;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
+import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * The default {@link MqttListenerContainer}.
@@ -134,11 +135,23 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private @Nullable Executor taskExecutor;
 
+	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
+
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private final ReentrantLock queueLock = new ReentrantLock();
 
 	private final Condition idle = this.queueLock.newCondition();
+
+	private final Condition notEmpty = this.queueLock.newCondition();
+
+	/**
+	 * How long an idle worker waits for the next message before its thread ends; keeps one
+	 * thread per busy listener instead of one per message.
+	 */
+	private static final long WORKER_LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+	private boolean lingering;
 
 	private final ArrayDeque<MqttInboundMessage> queue = new ArrayDeque<>();
 
@@ -303,6 +316,16 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	 */
 	public void setTaskExecutor(@Nullable Executor taskExecutor) {
 		this.taskExecutor = taskExecutor;
+	}
+
+	/**
+	 * Set the observer of listener invocations (metrics, tracing); it is called on the
+	 * worker thread around each attempt.
+	 * @param observer the observer
+	 */
+	public void setObserver(MqttListenerObserver observer) {
+		Assert.notNull(observer, "'observer' must not be null");
+		this.observer = observer;
 	}
 
 	@Override
@@ -520,6 +543,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		int left;
 		this.queueLock.lock();
 		try {
+			this.notEmpty.signalAll();
 			while (this.draining) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
@@ -571,7 +595,12 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			size = this.queue.size();
 			if (!this.draining) {
 				this.draining = true;
-				startWorker = true;
+				if (this.lingering) {
+					this.notEmpty.signal();
+				}
+				else {
+					startWorker = true;
+				}
 			}
 			if (size > this.queueCapacity && !this.overCapacity) {
 				this.overCapacity = true;
@@ -634,7 +663,13 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 						this.draining = false;
 						this.overCapacity = false;
 						this.idle.signalAll();
-						return;
+						if (this.abandoned || !linger()) {
+							return;
+						}
+						message = this.queue.poll();
+						if (message == null) {
+							return;
+						}
 					}
 				}
 				finally {
@@ -649,6 +684,31 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		}
 	}
 
+	/**
+	 * Wait (holding the queue lock) for a message to arrive; return whether one did.
+	 */
+	private boolean linger() {
+		this.lingering = true;
+		try {
+			long remaining = WORKER_LINGER_NANOS;
+			while (!this.draining && remaining > 0) {
+				remaining = this.notEmpty.awaitNanos(remaining);
+				if (!this.draining) {
+					return false;
+				}
+			}
+			return this.draining && !this.queue.isEmpty();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			// a receiver may have handed us a message while we were lingering: process it
+			return this.draining && !this.queue.isEmpty();
+		}
+		finally {
+			this.lingering = false;
+		}
+	}
+
 	// ---- processing (on the worker thread)
 
 	private void process(MqttInboundMessage message) {
@@ -656,38 +716,66 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		int attempts = 0;
 		while (true) {
 			attempts++;
-			try {
-				this.listener.onMessage(message);
+			Throwable ex = invoke(message);
+			if (ex == null) {
 				this.processed.incrementAndGet();
 				message.acknowledge();
 				return;
 			}
-			catch (Throwable ex) {
-				if (this.abandoned) {
-					return;
-				}
-				if (backOffExecution == null) {
-					backOffExecution = this.backOff.start();
-				}
-				long interval = backOffExecution.nextBackOff();
-				if (interval != BackOffExecution.STOP) {
-					if (logger.isDebugEnabled()) {
-						logger.debug("Listener " + this.description + " failed on '" + message.getTopic() + "' (attempt "
-								+ attempts + "); retrying in " + interval + " ms: " + ex);
-					}
-					if (!sleep(interval)) {
-						return;
-					}
-					continue;
-				}
-				this.failed.incrementAndGet();
-				MqttListenerExecutionFailedException failure = asFailure(message, ex, attempts);
-				if (handleFailure(message, failure)) {
-					message.acknowledge();
-				}
+			if (this.abandoned) {
 				return;
 			}
+			if (backOffExecution == null) {
+				backOffExecution = this.backOff.start();
+			}
+			long interval = backOffExecution.nextBackOff();
+			if (interval != BackOffExecution.STOP) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Listener " + this.description + " failed on '" + message.getTopic() + "' (attempt "
+							+ attempts + "); retrying in " + interval + " ms: " + ex);
+				}
+				if (!sleep(interval)) {
+					return;
+				}
+				continue;
+			}
+			this.failed.incrementAndGet();
+			MqttListenerExecutionFailedException failure = asFailure(message, ex, attempts);
+			if (handleFailure(message, failure)) {
+				message.acknowledge();
+			}
+			return;
 		}
+	}
+
+	/**
+	 * Invoke the listener once, observed; return what it threw or {@code null}.
+	 */
+	private @Nullable Throwable invoke(MqttInboundMessage message) {
+		MqttListenerObserver.Handle handle;
+		try {
+			handle = this.observer.start(this.listenerId, message);
+		}
+		catch (Throwable ex) {
+			logger.debug("Listener observer failed to start", ex);
+			handle = MqttListenerObserver.Handle.NOOP;
+		}
+		Throwable failure = null;
+		try {
+			this.listener.onMessage(message);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		finally {
+			try {
+				handle.stop(failure);
+			}
+			catch (Throwable ex) {
+				logger.debug("Listener observer failed to stop", ex);
+			}
+		}
+		return failure;
 	}
 
 	private boolean sleep(long millis) {

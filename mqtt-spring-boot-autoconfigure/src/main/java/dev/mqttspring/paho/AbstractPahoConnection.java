@@ -92,6 +92,8 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private final List<Parked> parked = new ArrayList<>();
 
+	private final java.util.Set<PendingPublish> awaitingResend = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	private final java.util.Queue<PendingPublish> slotWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
 	private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
@@ -322,6 +324,9 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			while ((waiter = this.slotWaiters.poll()) != null) {
 				abandoned.add(waiter);
 			}
+			abandoned.addAll(this.awaitingResend);
+			this.awaitingResend.clear();
+			this.window.reset();
 			this.parked.clear();
 			current = this.client;
 			this.client = null;
@@ -428,8 +433,15 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 	}
 
 	private C replaceClient(C stuck) throws Exception {
-		this.logger.debug("Replacing the MQTT client of '" + getClientId() + "' after a connect attempt that never completed");
+		this.logger.warn("Replacing the MQTT client of '" + getClientId() + "' after a connect attempt that never completed");
 		closeClient(stuck);
+		for (PendingPublish pending : List.copyOf(this.awaitingResend)) {
+			this.awaitingResend.remove(pending);
+			this.window.release();
+			pending.future.completeExceptionally(new MqttDeliveryException("The MQTT client of '" + getClientId()
+					+ "' was replaced after a connect attempt hung; the message to '" + pending.message.topic()
+					+ "' may not have been delivered"));
+		}
 		C fresh = createClient();
 		this.lock.lock();
 		try {
@@ -769,6 +781,15 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 		try {
 			publishClient(current, message, new CompletionCallback() {
 
+				private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+				private void releaseOnce() {
+					AbstractPahoConnection.this.awaitingResend.remove(pending);
+					if (this.released.compareAndSet(false, true)) {
+						AbstractPahoConnection.this.releaseSlot();
+					}
+				}
+
 				@Override
 				public void completed(int reasonCode) {
 					IN_CALLBACK.set(Boolean.TRUE);
@@ -781,7 +802,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 				}
 
 				private void complete(int reasonCode) {
-					AbstractPahoConnection.this.releaseSlot();
+					releaseOnce();
 					if (reasonCode >= 0x80) {
 						pending.future.completeExceptionally(new MqttDeliveryException("The broker refused the message to '"
 								+ message.topic() + "': " + MqttReasonCodes.describe(reasonCode), reasonCode, null));
@@ -803,8 +824,14 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 				}
 
 				private void fail(Throwable ex) {
-					AbstractPahoConnection.this.releaseSlot();
 					int code = reasonCodeOf(ex);
+					if (awaitsResend(message, code)) {
+						// the client keeps QoS 1/2 messages of a persistent session and sends them again
+						// after the reconnect: the future completes with that acknowledgement
+						AbstractPahoConnection.this.awaitingResend.add(pending);
+						return;
+					}
+					releaseOnce();
 					pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic()
 							+ "' failed: " + describe(ex), (code >= 0x80) ? code : MqttDeliveryException.NO_REASON_CODE, ex));
 				}
@@ -819,6 +846,20 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: "
 					+ describe(ex), MqttDeliveryException.NO_REASON_CODE, ex));
 		}
+	}
+
+	/**
+	 * Whether a failed QoS 1/2 publish stays in flight: with a persistent session the
+	 * client sends it again after a reconnect, unless the broker refused it.
+	 */
+	private boolean awaitsResend(MqttOutboundMessage message, int reasonCode) {
+		if (!this.running || this.settings.isCleanStart() || message.qos() == 0) {
+			return false;
+		}
+		return switch (reasonCode) {
+			case 0x80, 0x83, 0x87, 0x90, 0x91, 0x95, 0x97, 0x99, 0x9A, 0x9B -> false;
+			default -> true;
+		};
 	}
 
 	// ---- subscribing
@@ -860,10 +901,12 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private void sendSubscribe(FilterEntry entry) {
 		C current = this.client;
-		int qos = entry.requestedQos();
-		if (current == null || qos < 0) {
+		int requested = entry.requestedQos();
+		if (current == null || requested < 0) {
 			return;
 		}
+		// mqtt.max-qos caps subscriptions too (AWS IoT, Azure IoT Hub refuse QoS 2)
+		int qos = Math.min(requested, this.settings.getMaxQos());
 		int id = this.brokerLimits.subscriptionIdentifiersAvailable() ? entry.id : 0;
 		try {
 			subscribeClient(current, entry.filter, qos, id, new SubscribeCallback() {

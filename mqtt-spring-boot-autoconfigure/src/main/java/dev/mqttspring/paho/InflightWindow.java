@@ -67,6 +67,17 @@ final class InflightWindow {
 		}
 	}
 
+	void reset() {
+		this.lock.lock();
+		try {
+			this.inUse = 0;
+			this.available.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	void setLimit(int limit) {
 		this.lock.lock();
 		try {

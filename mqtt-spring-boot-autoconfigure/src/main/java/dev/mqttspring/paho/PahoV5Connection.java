@@ -268,7 +268,12 @@ final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
 
 	@Override
 	protected void acknowledgeClient(MqttAsyncClient client, int messageId, int qos) throws Exception {
-		client.messageArrivedComplete(messageId, qos);
+		// Paho completes the QoS 2 flow itself (PUBREC on receipt, PUBCOMP on PUBREL); a manual
+		// completion would send a second PUBCOMP, which brokers answer with a protocol error
+		// (eclipse-paho/paho.mqtt.java#994, #1054)
+		if (qos == 1) {
+			client.messageArrivedComplete(messageId, qos);
+		}
 	}
 
 	@Override

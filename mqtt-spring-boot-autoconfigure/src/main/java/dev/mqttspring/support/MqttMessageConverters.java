@@ -12,11 +12,14 @@ import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.MimeType;
+import org.springframework.util.MimeTypeUtils;
 
 /**
  * The default payload conversion: {@code byte[]} as is, {@code String} as UTF-8, and any
  * other type as JSON through the application's Jackson {@link JsonMapper} when Jackson is
- * on the classpath.
+ * on the classpath (read from {@code application/json}, {@code text/plain}, {@code text/json}
+ * or no content type).
  *
  * @author mqtt-spring-boot
  */
@@ -50,8 +53,12 @@ public final class MqttMessageConverters {
 	private static final class Json {
 
 		static MessageConverter converter(@Nullable Object jsonMapper) {
+			// JSON is also read from text: MqttTemplate sends a String payload as text/plain, and
+			// other publishers often send JSON without a content type or as text
+			MimeType[] types = { MimeTypeUtils.APPLICATION_JSON, new MimeType("application", "*+json"),
+					MimeTypeUtils.TEXT_PLAIN, new MimeType("text", "json") };
 			JacksonJsonMessageConverter json = (jsonMapper instanceof JsonMapper mapper)
-					? new JacksonJsonMessageConverter(mapper) : new JacksonJsonMessageConverter();
+					? new JacksonJsonMessageConverter(mapper, types) : new JacksonJsonMessageConverter(types);
 			json.setStrictContentTypeMatch(false);
 			return json;
 		}

@@ -16,6 +16,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.util.MimeTypeUtils;
 
 import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.core.MqttConnection;
@@ -69,7 +71,11 @@ class MqttTemplateIntegrationTests {
 			.userProperty("tenant", "acme")
 			.userProperty("tenant", "other")
 			.build()).get(10, TimeUnit.SECONDS);
-		await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
+		template.publish(MqttMessageBuilder.withPayload("{\"b\":2}")
+			.topic(base + "/spring-content-type")
+			.header(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON)
+			.build()).get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 5);
 		MqttInboundMessage text = find(received, base + "/text");
 		assertThat(new String(text.getPayload(), StandardCharsets.UTF_8)).isEqualTo("grüße");
 		MqttInboundMessage bytes = find(received, base + "/bytes");
@@ -86,6 +92,8 @@ class MqttTemplateIntegrationTests {
 			assertThat(props.getProperties().getContentType()).isEqualTo("application/vnd.acme+json");
 			assertThat(props.getProperties().getMessageExpiryInterval()).isBetween(290L, 300L);
 			assertThat(props.getProperties().getUserProperties()).extracting("value").containsExactly("acme", "other");
+			assertThat(find(received, base + "/spring-content-type").getProperties().getContentType())
+				.isEqualTo("application/json");
 		}
 		else {
 			assertThat(text.getProperties().isEmpty()).isTrue();

@@ -57,6 +57,8 @@ class MqttListenerErrorHandlingIntegrationTests {
 						assertThat(recorder.get("ok")).containsExactly("still fine");
 					});
 					assertThat(recorder.get("flaky-attempts")).hasSize(3);
+					assertThat(recorder.get("observed-flaky")).containsExactly("IllegalStateException", "IllegalStateException",
+							"ok");
 					assertThat(registry.getListenerContainer("flaky").getProcessedCount()).isEqualTo(1);
 					assertThat(registry.getListenerContainer("flaky").getFailedCount()).isZero();
 					assertThat((String) recorder.get("handled").get(0)).contains("boom on " + prefix + "/handled")
@@ -128,6 +130,12 @@ class MqttListenerErrorHandlingIntegrationTests {
 		@Bean
 		Recorder recorder() {
 			return new Recorder();
+		}
+
+		@Bean
+		dev.mqttspring.observation.MqttListenerObserver recordingObserver(Recorder recorder) {
+			return (listenerId, message) -> (failure) -> recorder.add("observed-" + listenerId,
+					(failure != null) ? failure.getClass().getSimpleName() : "ok");
 		}
 
 		@Bean

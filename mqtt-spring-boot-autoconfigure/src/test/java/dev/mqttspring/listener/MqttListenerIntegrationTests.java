@@ -2,7 +2,6 @@ package dev.mqttspring.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +17,6 @@ import org.springframework.messaging.handler.annotation.SendTo;
 
 import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.annotation.TopicVariable;
-import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -269,10 +267,6 @@ class MqttListenerIntegrationTests {
 
 		}
 
-	}
-
-	static Map<String, Object> unused() {
-		return Map.of();
 	}
 
 }

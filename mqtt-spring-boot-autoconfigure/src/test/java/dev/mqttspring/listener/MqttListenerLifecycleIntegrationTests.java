@@ -103,6 +103,64 @@ class MqttListenerLifecycleIntegrationTests {
 			});
 	}
 
+	@ParameterizedTest(name = "{0} MQTT {1}")
+	@MethodSource("proxyCases")
+	void stopDrainsQueuedWorkWithinTheShutdownTimeout(String broker, String version) {
+		String prefix = ListenerTestSupport.prefix();
+		ListenerTestSupport.runner(ListenerTestSupport.url(broker), version, prefix)
+			.withPropertyValues("mqtt.listener.shutdown-timeout=10s")
+			.withUserConfiguration(SlowListener.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Recorder recorder = context.getBean(Recorder.class);
+				MqttListenerContainer container = context.getBean(MqttListenerEndpointRegistry.class).getListenerContainer("slow");
+				MqttConnection client = ListenerTestSupport.client(ListenerTestSupport.url(broker), version);
+				try {
+					for (int i = 0; i < 3; i++) {
+						ListenerTestSupport.publish(client, prefix + "/slow", "m" + i);
+					}
+					await().atMost(ListenerTestSupport.timeout()).until(() -> container.getReceivedCount() == 3);
+					container.stop();
+					assertThat(recorder.get("slow")).containsExactly("m0", "m1", "m2");
+					assertThat(container.getProcessedCount()).isEqualTo(3);
+				}
+				finally {
+					ListenerTestSupport.close(client);
+				}
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SlowListener {
+
+		@Bean
+		Recorder recorder() {
+			return new Recorder();
+		}
+
+		@Bean
+		Listener listener(Recorder recorder) {
+			return new Listener(recorder);
+		}
+
+		static class Listener {
+
+			private final Recorder recorder;
+
+			Listener(Recorder recorder) {
+				this.recorder = recorder;
+			}
+
+			@MqttSubscribe(id = "slow", topics = "${test.prefix}/slow")
+			void slow(String payload) throws InterruptedException {
+				Thread.sleep(300); // simulated work
+				this.recorder.add("slow", payload);
+			}
+
+		}
+
+	}
+
 	static List<org.junit.jupiter.params.provider.Arguments> proxyCases() {
 		return List.of(org.junit.jupiter.params.provider.Arguments.of("mosquitto", "5"));
 	}

@@ -59,11 +59,21 @@ class MqttSharedSubscriptionListenerTests {
 				Set<Object> all = new HashSet<>(one.get("jobs"));
 				all.addAll(two.get("jobs"));
 				assertThat(all).hasSize(MESSAGES);
-				System.out.println("DIAG one=" + one.count("jobs") + " two=" + two.count("jobs") + " subs1="
-						+ first.getBean(MqttConnection.class).getSubscriptions() + " subs2="
-						+ second.getBean(MqttConnection.class).getSubscriptions() + " t1=" + one.get("time") + " t2=" + two.get("time") + " start=" + (System.currentTimeMillis() % 100000) + " ids=" + first.getBean(MqttConnection.class).getClientId() + "/" + second.getBean(MqttConnection.class).getClientId());
-				assertThat(one.count("jobs")).isPositive();
-				assertThat(two.count("jobs")).isPositive();
+				if ("mosquitto".equals(broker)) {
+					// mosquitto distributes round-robin; HiveMQ CE may give every message to one member
+					assertThat(one.count("jobs")).isPositive();
+					assertThat(two.count("jobs")).isPositive();
+				}
+				// the member that got more stops: the group's messages go to the other one
+				ConfigurableApplicationContext busier = (one.count("jobs") >= two.count("jobs")) ? first : second;
+				Recorder other = (busier == first) ? two : one;
+				int before = other.count("jobs");
+				busier.getBean(MqttListenerEndpointRegistry.class).getListenerContainer("worker").stop();
+				for (int i = 0; i < 10; i++) {
+					ListenerTestSupport.publish(client, prefix + "/jobs/0", "late-" + i);
+				}
+				await().atMost(ListenerTestSupport.timeout()).until(() -> other.count("jobs") == before + 10);
+				assertThat(recorder(busier).count("jobs") + other.count("jobs")).isEqualTo(MESSAGES + 10);
 				assertThat(List.of(one.get("queue").get(0), two.get("queue").get(0))).allMatch((q) -> q.toString().matches("[0-3]"));
 			}
 			finally {
@@ -85,12 +95,6 @@ class MqttSharedSubscriptionListenerTests {
 		}
 
 		@Bean
-		dev.mqttspring.autoconfigure.MqttConnectionCustomizer smallReceiveMaximum() {
-			// HiveMQ sends shared messages to a member while it has receive window left
-			return (settings) -> settings.setReceiveMaximum(2);
-		}
-
-		@Bean
 		Listeners listeners(Recorder recorder) {
 			return new Listeners(recorder);
 		}
@@ -105,10 +109,9 @@ class MqttSharedSubscriptionListenerTests {
 
 			@MqttSubscribe(id = "worker", topics = "${test.prefix}/jobs/{queue}", group = "workers")
 			void work(String payload, @TopicVariable String queue) throws InterruptedException {
-				Thread.sleep(20); // simulated work, so that no instance takes every message
+				Thread.sleep(5); // simulated work
 				this.recorder.add("jobs", payload);
 				this.recorder.add("queue", queue);
-				this.recorder.add("time", System.currentTimeMillis() % 100000 + ":" + payload);
 			}
 
 		}

@@ -94,12 +94,14 @@ class BadInputReliabilityTests {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
 			ReliabilityApps.runner()
 				.withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true")
-				.withUserConfiguration(JsonListener.class)
+				.withUserConfiguration(JsonErrorHandler.class, JsonListener.class)
 				.run((context) -> {
 					JsonListener listener = context.getBean(JsonListener.class);
 					MqttTemplate template = context.getBean(MqttTemplate.class);
-					template.publish("reliability/json", "{\"name\": \"broken\", ", 1, false).get(5, TimeUnit.SECONDS);
-					template.publish("reliability/json", "{\"name\":\"ok\",\"value\":42}", 1, false).get(5, TimeUnit.SECONDS);
+					// bytes, as from a device: a String is sent with content type text/plain
+					template.publish("reliability/json", bytes("{\"name\": \"broken\", "), 1, false).get(5, TimeUnit.SECONDS);
+					template.publish("reliability/json", bytes("{\"name\":\"ok\",\"value\":42}"), 1, false)
+						.get(5, TimeUnit.SECONDS);
 					BrokerRestartReliabilityTests.awaitQuietly(() -> !listener.received.isEmpty(), Duration.ofSeconds(10));
 					ReliabilityReport.scenario("Bad input: malformed JSON to a record listener")
 						.sent(2)
@@ -112,6 +114,10 @@ class BadInputReliabilityTests {
 					assertThat(context.getBean(MqttConnection.class).isConnected()).isTrue();
 				});
 		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	record Reading(String name, int value) {
@@ -131,16 +137,24 @@ class BadInputReliabilityTests {
 
 		final List<Reading> received = new CopyOnWriteArrayList<>();
 
-		final List<String> errors = new CopyOnWriteArrayList<>();
+		final List<String> errors = JsonErrorHandler.ERRORS;
 
 		@MqttSubscribe(topics = "reliability/json", errorHandler = "readingErrorHandler")
 		void onReading(Reading reading) {
 			this.received.add(reading);
 		}
 
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class JsonErrorHandler {
+
+		static final List<String> ERRORS = new CopyOnWriteArrayList<>();
+
 		@Bean
 		MqttListenerErrorHandler readingErrorHandler() {
-			return (message, exception) -> this.errors.add(String.valueOf(exception.getMessage()));
+			ERRORS.clear();
+			return (message, exception) -> ERRORS.add(String.valueOf(exception.getMessage()));
 		}
 
 	}
