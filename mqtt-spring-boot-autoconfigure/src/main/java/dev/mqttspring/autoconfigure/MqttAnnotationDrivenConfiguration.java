@@ -3,6 +3,7 @@ package dev.mqttspring.autoconfigure;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +37,7 @@ class MqttAnnotationDrivenConfiguration {
 	}
 
 	@Bean(CONTAINER_FACTORY_BEAN_NAME)
+	@ConditionalOnBean(MqttConnection.class)
 	@ConditionalOnMissingBean(name = CONTAINER_FACTORY_BEAN_NAME)
 	DefaultMqttListenerContainerFactory mqttListenerContainerFactory(MqttListenerContainerFactoryConfigurer configurer,
 			MqttConnection connection,

@@ -154,12 +154,9 @@ final class PahoV3Connection extends AbstractPahoConnection<MqttAsyncClient> {
 
 	@Override
 	protected void acknowledgeClient(MqttAsyncClient client, int messageId, int qos) throws Exception {
-		// Paho completes the QoS 2 flow itself (PUBREC on receipt, PUBCOMP on PUBREL); a manual
-		// completion would send a second PUBCOMP, which brokers answer with a protocol error
-		// (eclipse-paho/paho.mqtt.java#994, #1054)
-		if (qos == 1) {
-			client.messageArrivedComplete(messageId, qos);
-		}
+		// unlike the MQTT 5 client, Paho's 3.1.1 client delivers QoS 2 messages on PUBREL and
+		// sends PUBCOMP only on this manual completion
+		client.messageArrivedComplete(messageId, qos);
 	}
 
 	@Override

@@ -51,9 +51,10 @@ class MqttConnectionIntegrationTests {
 
 	private void roundTrip(MqttConnection connection, String version) throws Exception {
 		context(connection);
-		String topic = "it/" + UUID.randomUUID() + "/a";
+		String prefix = "it/" + UUID.randomUUID();
+		String topic = prefix + "/a";
 		List<MqttInboundMessage> received = new CopyOnWriteArrayList<>();
-		MqttSubscription subscription = new MqttSubscription(topic.replace("/a", "/+"), 1, (message) -> {
+		MqttSubscription subscription = new MqttSubscription(prefix + "/+", 1, (message) -> {
 			received.add(message);
 			message.acknowledge();
 		}, "test");
