@@ -30,13 +30,29 @@ final class CompositeMqttPublishObserver implements MqttPublishObserver {
 	@Override
 	public Handle start(MqttOutboundMessage message) {
 		Handle[] handles = new Handle[this.observers.length];
+		MqttOutboundMessage current = message;
 		for (int i = 0; i < this.observers.length; i++) {
-			handles[i] = start(this.observers[i], message);
-		}
-		return (failure) -> {
-			for (Handle handle : handles) {
-				stop(handle, failure);
+			handles[i] = start(this.observers[i], current);
+			MqttOutboundMessage enriched = handles[i].message();
+			if (enriched != null) {
+				current = enriched;
 			}
+		}
+		MqttOutboundMessage toSend = (current != message) ? current : null;
+		return new Handle() {
+
+			@Override
+			public void stop(@Nullable Throwable failure) {
+				for (Handle handle : handles) {
+					CompositeMqttPublishObserver.stop(handle, failure);
+				}
+			}
+
+			@Override
+			public @Nullable MqttOutboundMessage message() {
+				return toSend;
+			}
+
 		};
 	}
 

@@ -62,6 +62,16 @@ public interface MqttPublishObserver {
 		 */
 		void stop(@Nullable Throwable failure);
 
+		/**
+		 * Return the message to send instead of the one given to
+		 * {@link MqttPublishObserver#start}, for example with trace context added to its
+		 * MQTT 5 user properties.
+		 * @return the message to send, or {@code null} to send the original
+		 */
+		default @Nullable MqttOutboundMessage message() {
+			return null;
+		}
+
 	}
 
 }

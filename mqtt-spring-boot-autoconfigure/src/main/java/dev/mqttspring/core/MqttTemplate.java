@@ -702,6 +702,9 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 		MqttPublishObserver observer = this.publishObserver;
 		MqttPublishObserver.Handle handle = (observer != null) ? CompositeMqttPublishObserver.start(observer, message)
 				: null;
+		if (handle != null && handle.message() != null && this.connection.getVersion() == MqttVersion.V5) {
+			message = handle.message();
+		}
 		PendingPublish pending = new PendingPublish(message, handle, this.timeoutNanos);
 		CompletableFuture<Void> sent;
 		try {

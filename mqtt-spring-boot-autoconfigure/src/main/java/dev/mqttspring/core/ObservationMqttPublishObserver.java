@@ -40,15 +40,26 @@ public final class ObservationMqttPublishObserver implements MqttPublishObserver
 		if (this.registry.isNoop()) {
 			return Handle.NOOP;
 		}
+		MqttPublishObservationContext context = new MqttPublishObservationContext(message, this.clientId);
 		Observation observation = MqttPublishObservation.PUBLISH
-			.observation(this.convention, DefaultMqttPublishObservationConvention.INSTANCE,
-					() -> new MqttPublishObservationContext(message, this.clientId), this.registry)
+			.observation(this.convention, DefaultMqttPublishObservationConvention.INSTANCE, () -> context, this.registry)
 			.start();
-		return (failure) -> {
-			if (failure != null) {
-				observation.error(failure);
+		MqttOutboundMessage propagated = context.getPropagatedMessage();
+		return new Handle() {
+
+			@Override
+			public void stop(@Nullable Throwable failure) {
+				if (failure != null) {
+					observation.error(failure);
+				}
+				observation.stop();
 			}
-			observation.stop();
+
+			@Override
+			public MqttOutboundMessage message() {
+				return (propagated != message) ? propagated : null;
+			}
+
 		};
 	}
 

@@ -26,6 +26,8 @@ import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.core.ObservationMqttPublishObserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,6 +94,44 @@ class MqttTracePropagationIntegrationTests {
 				assertThat(this.tracer.getSpans()).anySatisfy((span) -> {
 					assertThat(span.getName()).isEqualTo("mqtt process");
 					assertThat(span.getTags()).containsEntry("mqtt.listener.id", "traced").containsEntry("mqtt.topic", topic);
+				});
+				connection.unsubscribe(subscription).get(10, TimeUnit.SECONDS);
+			});
+	}
+
+	@Test
+	void mqttTemplateInjectsTheTraceContextOfItsPublishObservation() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class))
+			.withPropertyValues("mqtt.url=tcp://127.0.0.1:1883")
+			.run((context) -> {
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				MqttConnection connection = template.getConnection();
+				template.addPublishObserver(new ObservationMqttPublishObserver(this.observationRegistry,
+						connection.getClientId(), null));
+				ObservationMqttListenerObserver observer = new ObservationMqttListenerObserver(
+						this.observationRegistry, connection.getClientId(), null);
+				String topic = "trace-template/" + UUID.randomUUID();
+				CompletableFuture<Span> listenerSpan = new CompletableFuture<>();
+				CompletableFuture<String> traceparent = new CompletableFuture<>();
+				MqttSubscription subscription = new MqttSubscription(topic, 1, (message) -> {
+					traceparent.complete(message.getProperties().getUserProperty("traceparent"));
+					MqttListenerObserver.Handle handle = observer.start("traced", message);
+					try {
+						listenerSpan.complete(this.tracer.currentSpan());
+					}
+					finally {
+						handle.stop(null);
+					}
+					message.acknowledge();
+				}, "traced");
+				connection.subscribe(subscription).get(10, TimeUnit.SECONDS);
+				template.publish(topic, "traced").get(10, TimeUnit.SECONDS);
+				Span received = listenerSpan.get(10, TimeUnit.SECONDS);
+				assertThat(traceparent.get(10, TimeUnit.SECONDS)).isNotBlank();
+				assertThat(this.tracer.getSpans()).anySatisfy((span) -> {
+					assertThat(span.getName()).isNotEqualTo("mqtt process");
+					assertThat(span.getTraceId()).isEqualTo(received.context().traceId());
+					assertThat(span.getSpanId()).isEqualTo(received.context().parentId());
 				});
 				connection.unsubscribe(subscription).get(10, TimeUnit.SECONDS);
 			});
