@@ -124,42 +124,21 @@ public final class MqttTopics {
 		if (!topic.isEmpty() && topic.charAt(0) == '$' && !f.isEmpty() && (f.charAt(0) == '+' || f.charAt(0) == '#')) {
 			return false;
 		}
-		int fi = 0;
-		int ti = 0;
-		int fl = f.length();
-		int tl = topic.length();
-		while (fi < fl) {
-			int fEnd = f.indexOf('/', fi);
-			if (fEnd < 0) {
-				fEnd = fl;
-			}
-			int levelLength = fEnd - fi;
-			if (levelLength == 1 && f.charAt(fi) == '#') {
+		String[] filterLevels = f.split("/", -1);
+		String[] topicLevels = topic.split("/", -1);
+		for (int i = 0; i < filterLevels.length; i++) {
+			String level = filterLevels[i];
+			if (level.equals("#")) {
 				return true;
 			}
-			if (ti > tl) {
+			if (i >= topicLevels.length) {
 				return false;
 			}
-			int tEnd = topic.indexOf('/', ti);
-			if (tEnd < 0) {
-				tEnd = tl;
-			}
-			if (!(levelLength == 1 && f.charAt(fi) == '+')) {
-				if (levelLength != tEnd - ti || !f.regionMatches(fi, topic, ti, levelLength)) {
-					return false;
-				}
-			}
-			fi = fEnd + 1;
-			ti = tEnd + 1;
-			if (fEnd == fl) {
-				return ti > tl;
-			}
-			if (ti > tl) {
-				// topic exhausted, filter has more levels: only 'x/#' matches 'x'
-				return f.regionMatches(fi, "#", 0, 1) && fi + 1 == fl;
+			if (!level.equals("+") && !level.equals(topicLevels[i])) {
+				return false;
 			}
 		}
-		return ti > tl;
+		return filterLevels.length == topicLevels.length;
 	}
 
 	private static void checkCharacters(String value, String what) {

@@ -80,7 +80,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private final Map<String, FilterEntry> filters = new LinkedHashMap<>();
 
-	private volatile FilterEntry[] dispatchTable = new FilterEntry[0];
+	private volatile TopicFilterIndex<FilterEntry> dispatchIndex = new TopicFilterIndex<>(Map.of());
 
 	private volatile Map<Integer, FilterEntry> dispatchById = Collections.emptyMap();
 
@@ -1036,14 +1036,12 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 	}
 
 	private void rebuildDispatch() {
-		List<FilterEntry> entries = new ArrayList<>(this.filters.size());
 		Map<Integer, FilterEntry> byId = new java.util.HashMap<>();
 		for (FilterEntry entry : this.filters.values()) {
 			entry.handlers = entry.subscriptions.toArray(new MqttSubscription[0]);
-			entries.add(entry);
 			byId.put(entry.id, entry);
 		}
-		this.dispatchTable = entries.toArray(new FilterEntry[0]);
+		this.dispatchIndex = new TopicFilterIndex<>(this.filters);
 		this.dispatchById = byId;
 	}
 
@@ -1094,11 +1092,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 				return targets;
 			}
 		}
-		for (FilterEntry entry : this.dispatchTable) {
-			if (MqttTopics.matches(entry.filter, topic)) {
-				Collections.addAll(targets, entry.handlers);
-			}
-		}
+		this.dispatchIndex.forEachMatch(topic, (entry) -> Collections.addAll(targets, entry.handlers));
 		return targets;
 	}
 
