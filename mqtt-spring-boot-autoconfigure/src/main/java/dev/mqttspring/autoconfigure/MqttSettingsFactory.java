@@ -38,7 +38,7 @@ final class MqttSettingsFactory {
 		validate(properties);
 		MqttConnectionSettings settings = new MqttConnectionSettings();
 		List<String> uris = details.getServerUris();
-		validateUris(uris);
+		boolean tls = validateUris(uris);
 		settings.setServerUris(uris);
 		settings.setClientId(clientId(properties, environment));
 		settings.setUsername(details.getUsername());
@@ -63,7 +63,6 @@ final class MqttSettingsFactory {
 		}
 		settings.setHostnameVerification(properties.getSsl().isHostnameVerification());
 		SslBundle bundle = details.getSslBundle();
-		boolean tls = usesTls(uris);
 		if (bundle != null) {
 			if (!tls) {
 				throw new InvalidMqttPropertyException("mqtt.url", String.join(",", uris),
@@ -164,7 +163,10 @@ final class MqttSettingsFactory {
 		}
 	}
 
-	static void validateUris(List<String> uris) {
+	/**
+	 * Validate broker URLs; return whether they use TLS (all or none of them do).
+	 */
+	static boolean validateUris(List<String> uris) {
 		if (uris.isEmpty()) {
 			throw new InvalidMqttPropertyException("mqtt.url", "", "give at least one broker URL such as tcp://localhost:1883");
 		}
@@ -194,6 +196,7 @@ final class MqttSettingsFactory {
 			}
 			tls = secure;
 		}
+		return tls;
 	}
 
 	private static int defaultPort(String scheme) {
@@ -203,11 +206,6 @@ final class MqttSettingsFactory {
 			case "wss" -> 443;
 			default -> 1883;
 		};
-	}
-
-	static boolean usesTls(List<String> uris) {
-		String scheme = URI.create(uris.get(0)).getScheme().toLowerCase();
-		return scheme.equals("ssl") || scheme.equals("wss");
 	}
 
 	private static void topic(String property, String topic) {

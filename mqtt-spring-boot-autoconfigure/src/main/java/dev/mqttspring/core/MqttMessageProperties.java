@@ -1,8 +1,6 @@
 package dev.mqttspring.core;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -275,10 +273,6 @@ public final class MqttMessageProperties {
 			return new MqttMessageProperties(this);
 		}
 
-	}
-
-	static List<Integer> ids(int[] ids) {
-		return (ids != null) ? Arrays.stream(ids).boxed().toList() : Collections.emptyList();
 	}
 
 }

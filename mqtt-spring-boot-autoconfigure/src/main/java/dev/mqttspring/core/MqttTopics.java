@@ -1,7 +1,5 @@
 package dev.mqttspring.core;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * MQTT topic rules: validation of topic names (for publishing) and topic filters (for
  * subscribing), and matching of a topic name against a filter.
@@ -170,10 +168,6 @@ public final class MqttTopics {
 			throw new InvalidTopicException(value, what + " '" + abbreviate(value) + "' is " + utf8 + " bytes in UTF-8; the maximum is "
 					+ MAX_TOPIC_LENGTH + " bytes, use a shorter topic");
 		}
-	}
-
-	static int utf8Length(String value) {
-		return value.getBytes(StandardCharsets.UTF_8).length;
 	}
 
 	private static String printable(String value) {

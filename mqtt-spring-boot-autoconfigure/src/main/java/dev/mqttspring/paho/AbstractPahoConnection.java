@@ -106,8 +106,6 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private volatile @Nullable String lastFailure;
 
-	private volatile int lastReasonCode = -1;
-
 	private volatile boolean sessionPresent;
 
 	private volatile @Nullable String connectedUri;
@@ -230,10 +228,6 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 	@Override
 	public void addConnectionListener(MqttConnectionListener listener) {
 		this.listeners.add(listener);
-	}
-
-	int inflightLimit() {
-		return this.window.limit();
 	}
 
 	// ---- lifecycle
@@ -526,7 +520,6 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			this.brokerLimits = configuredLimits(limits);
 			this.window.setLimit(Math.min(this.settings.getMaxInflight(), limits.receiveMaximum()));
 			this.lastFailure = null;
-			this.lastReasonCode = -1;
 			for (FilterEntry entry : this.filters.values()) {
 				if (!sessionPresent || !entry.subscribedInSession) {
 					entry.subscribedInSession = false;
@@ -558,7 +551,6 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	private void onConnectFailed(MqttConnectException failure) {
 		this.lastFailure = failure.getMessage();
-		this.lastReasonCode = failure.getReasonCode();
 		if (!this.running) {
 			return;
 		}
@@ -578,7 +570,6 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 			return;
 		}
 		this.lastFailure = cause;
-		this.lastReasonCode = reasonCode;
 		this.lock.lock();
 		try {
 			this.parked.clear();

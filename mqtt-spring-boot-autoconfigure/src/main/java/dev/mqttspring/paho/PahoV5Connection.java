@@ -1,6 +1,5 @@
 package dev.mqttspring.paho;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -380,10 +379,6 @@ final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
 		public void authPacketArrived(int reasonCode, MqttProperties properties) {
 		}
 
-	}
-
-	static String text(byte[] bytes) {
-		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 }
