@@ -8,8 +8,8 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import dev.mqttspring.paho.PerMessageCpuTime;
-import dev.mqttspring.paho.PerMessagePathBenchmark;
+import dev.mqttspring.client.PerMessageCpuTime;
+import dev.mqttspring.client.PerMessagePathBenchmark;
 
 /**
  * The parts that need the starter's template and listeners.

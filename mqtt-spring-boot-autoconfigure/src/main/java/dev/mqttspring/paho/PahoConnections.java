@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
@@ -30,7 +31,7 @@ public final class PahoConnections {
 	 * The lifecycle phase of Paho connections: after an embedded broker, before listener
 	 * containers.
 	 */
-	public static final int PHASE = AbstractPahoConnection.PHASE;
+	public static final int PHASE = AbstractMqttClientConnection.PHASE;
 
 	private PahoConnections() {
 	}

@@ -14,6 +14,10 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
+import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
+import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
+import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -23,7 +27,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
  * MQTT 3.1.1 connection over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
  * are not sent; the broker limits are the protocol's, narrowed by configuration.
  */
-final class PahoV3Connection extends AbstractPahoConnection<MqttAsyncClient> {
+final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
 
 	private static final MqttBrokerLimits V3_LIMITS = new MqttBrokerLimits(2, MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE,
 			true, true, true, false, 65_535, 0, -1);

@@ -21,6 +21,10 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
+import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
+import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
+import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -31,7 +35,7 @@ import dev.mqttspring.core.MqttUserProperty;
 /**
  * MQTT 5 connection over Eclipse Paho's {@code MqttAsyncClient}.
  */
-final class PahoV5Connection extends AbstractPahoConnection<MqttAsyncClient> {
+final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
 
 	PahoV5Connection(MqttConnectionSettings settings) {
 		super(settings);

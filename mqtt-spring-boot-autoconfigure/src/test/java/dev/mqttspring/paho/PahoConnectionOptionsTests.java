@@ -14,6 +14,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 
+import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttVersion;
 
@@ -104,16 +105,6 @@ class PahoConnectionOptionsTests {
 			.isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "mqtt-spring-boot").toAbsolutePath());
 		settings.setPersistenceDirectory(Path.of("relative"));
 		assertThat(PahoConnections.persistenceDirectory(settings)).isAbsolute();
-	}
-
-	@Test
-	void connectedUriIsTheConfiguredOne() {
-		MqttConnectionSettings settings = settings();
-		settings.setServerUris(List.of("ws://127.0.0.1:8000/mqtt", "ws://localhost/mqtt"));
-		AbstractPahoConnection<?> connection = (AbstractPahoConnection<?>) PahoConnections.create(settings);
-		assertThat(connection.configuredUri("ws://127.0.0.1:8000")).isEqualTo("ws://127.0.0.1:8000/mqtt");
-		assertThat(connection.configuredUri("ws://localhost:80")).isEqualTo("ws://localhost/mqtt");
-		assertThat(connection.configuredUri("tcp://elsewhere:1883")).isEqualTo("tcp://elsewhere:1883");
 	}
 
 	private static void assertNoDelay(Socket socket) throws IOException {

@@ -1,4 +1,4 @@
-package dev.mqttspring.paho;
+package dev.mqttspring.client;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -1,4 +1,4 @@
-package dev.mqttspring.paho;
+package dev.mqttspring.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,20 +46,22 @@ import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
 
 /**
- * The connection logic shared by the Paho MQTT 5 and MQTT 3.1.1 backends: its own
+ * The connection logic shared by the client library backends (Paho MQTT 5 and 3.1.1 today): its own
  * reconnect loop with back-off (so that failures are seen and reported, and two clients
  * with one id do not kick each other off in a hot loop), subscriptions that survive
  * reconnects, dispatch of incoming messages to every matching subscription exactly once,
  * acknowledgement after processing, an in-flight window and an offline buffer.
  *
- * @param <C> the Paho client type
+ * Internal: a backend implements the client library operations; users never see this type.
+ *
+ * @param <C> the client library's client type
  */
-abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecycle {
+public abstract class AbstractMqttClientConnection<C> implements MqttConnection, SmartLifecycle {
 
 	/**
 	 * Lifecycle phase: after an embedded broker, before listener containers.
 	 */
-	static final int PHASE = Integer.MAX_VALUE - 2000;
+	public static final int PHASE = Integer.MAX_VALUE - 2000;
 
 	private static final Duration STABLE_CONNECTION = Duration.ofSeconds(10);
 
@@ -124,7 +126,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	protected @Nullable C client;
 
-	AbstractPahoConnection(MqttConnectionSettings settings) {
+	protected AbstractMqttClientConnection(MqttConnectionSettings settings) {
 		this.settings = settings;
 		this.window = new InflightWindow(settings.getMaxInflight());
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
@@ -775,9 +777,9 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 				private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
 				private void releaseOnce() {
-					AbstractPahoConnection.this.awaitingResend.remove(pending);
+					AbstractMqttClientConnection.this.awaitingResend.remove(pending);
 					if (this.released.compareAndSet(false, true)) {
-						AbstractPahoConnection.this.releaseSlot();
+						AbstractMqttClientConnection.this.releaseSlot();
 					}
 				}
 
@@ -819,7 +821,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 					if (awaitsResend(message, code)) {
 						// the client keeps QoS 1/2 messages of a persistent session and sends them again
 						// after the reconnect: the future completes with that acknowledgement
-						AbstractPahoConnection.this.awaitingResend.add(pending);
+						AbstractMqttClientConnection.this.awaitingResend.add(pending);
 						return;
 					}
 					releaseOnce();
@@ -914,7 +916,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 						onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, code));
 					}
 					else {
-						AbstractPahoConnection.this.logger.warn("Subscribing to '" + entry.filter + "' failed: " + describe(ex)
+						AbstractMqttClientConnection.this.logger.warn("Subscribing to '" + entry.filter + "' failed: " + describe(ex)
 								+ "; it is retried after the next reconnect");
 					}
 				}
@@ -1207,7 +1209,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	// ---- types
 
-	interface ConnectCallback {
+	public interface ConnectCallback {
 
 		void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits);
 
@@ -1215,7 +1217,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	}
 
-	interface CompletionCallback {
+	public interface CompletionCallback {
 
 		void completed(int reasonCode);
 
@@ -1223,7 +1225,7 @@ abstract class AbstractPahoConnection<C> implements MqttConnection, SmartLifecyc
 
 	}
 
-	interface SubscribeCallback {
+	public interface SubscribeCallback {
 
 		void subscribed(int reasonCode);
 

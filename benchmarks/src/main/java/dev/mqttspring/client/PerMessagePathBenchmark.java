@@ -1,4 +1,4 @@
-package dev.mqttspring.paho;
+package dev.mqttspring.client;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +27,12 @@ import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttVersion;
 import dev.mqttspring.listener.MqttMessageListener;
+import dev.mqttspring.paho.PahoConnections;
 import dev.mqttspring.support.MqttMessageConverters;
 
 /**
  * The starter's per-message path from the client callback to the listener method, without
- * a broker: {@code AbstractPahoConnection.dispatch} (as Paho's callback calls it) matches
+ * a broker: {@code AbstractMqttClientConnection.dispatch} (as Paho's callback calls it) matches
  * the topic against the registered filters (by MQTT 5 subscription identifier when the
  * broker sent one, else by scanning all filters), wraps the message, and the handler
  * invokes the {@code @MqttSubscribe}-style method through the same
@@ -61,7 +62,7 @@ public class PerMessagePathBenchmark {
 	@Param({ "true", "false" })
 	public boolean subscriptionIdentifier;
 
-	private AbstractPahoConnection<?> connection;
+	private AbstractMqttClientConnection<?> connection;
 
 	private final Target target = new Target();
 
@@ -83,7 +84,7 @@ public class PerMessagePathBenchmark {
 		settings.setServerUris(List.of("tcp://127.0.0.1:1"));
 		settings.setClientId("jmh");
 		settings.setVersion(MqttVersion.V5);
-		this.connection = (AbstractPahoConnection<?>) PahoConnections.create(settings);
+		this.connection = (AbstractMqttClientConnection<?>) PahoConnections.create(settings);
 		MessageConverter converter = MqttMessageConverters.createDefault(JsonMapper.builder().build());
 		DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
 		factory.setMessageConverter(converter);

@@ -1,4 +1,4 @@
-package dev.mqttspring.paho;
+package dev.mqttspring.client;
 
 import java.util.ArrayList;
 import java.util.HashMap;
