@@ -13,12 +13,12 @@ import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
@@ -37,6 +37,8 @@ import dev.mqttspring.core.MqttUserProperty;
  */
 final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
 
+	private volatile PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, this::rescue);
+
 	PahoV5Connection(MqttConnectionSettings settings) {
 		super(settings);
 	}
@@ -51,10 +53,24 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	private MqttClientPersistence persistence() {
+		MqttClientPersistence store = null;
 		if (this.settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
-			return new MqttDefaultFilePersistence(PahoConnections.persistenceDirectory(this.settings).toString());
+			store = new MqttDefaultFilePersistence(PahoConnections.persistenceDirectory(this.settings).toString());
 		}
-		return new MemoryPersistence();
+		this.persistence = new PahoV5SessionPersistence(store, this::rescue);
+		return this.persistence;
+	}
+
+	/**
+	 * Deliver a QoS 2 message that Paho acknowledged with PUBREC but dropped from its
+	 * callback queue when the connection was lost.
+	 */
+	private void rescue(MqttPublish publish) {
+		MqttMessage message = publish.getMessage();
+		this.logger.debug("Delivering QoS 2 message " + publish.getMessageId() + " on '" + publish.getTopicName()
+				+ "' that the client library acknowledged but dropped when the connection was lost");
+		dispatch(publish.getTopicName(), message.getPayload(), 2, message.isRetained(), message.isDuplicate(),
+				publish.getMessageId(), fromPaho(message.getProperties()));
 	}
 
 	MqttConnectionOptions options() {
@@ -367,6 +383,11 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 		@Override
 		public void messageArrived(String topic, MqttMessage message) {
+			if (message.getQos() == 2 && PahoV5Connection.this.persistence.isRedelivery(message)) {
+				PahoV5Connection.this.logger.debug("Dropped a resend of QoS 2 message " + message.getId() + " on '" + topic
+						+ "': it was delivered before and the broker has not released it yet");
+				return;
+			}
 			dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
 					message.getId(), fromPaho(message.getProperties()));
 		}

@@ -12,7 +12,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -39,26 +40,21 @@ class NetworkCutReliabilityTests {
 
 	private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
-	@Test
-	@org.junit.jupiter.api.Disabled("Known gap: Paho 1.2.5 hands a resent QoS 2 PUBLISH to the application again "
-			+ "(ClientState.notifyReceivedMsg does not check inboundQoS2), and mosquitto sets no DUP flag on MQTT 5 resends, "
-			+ "so connection cuts mid QoS 2 flow produce duplicates at the subscriber (last runs: 2000 sent, 0 lost, 365-418 "
-			+ "duplicates; every publish future completed; detecting the second store of r-<id> in persistence did not "
-			+ "remove them, so the source is not only that path). Run with "
-			+ "-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
-	void cutsDuringQos2FlowsDeliverEachMessageExactlyOnce() throws Exception {
+	@ParameterizedTest(name = "MQTT {0}")
+	@ValueSource(strings = { "5" })
+	void cutsDuringQos2FlowsDeliverEachMessageExactlyOnce(String version) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start();
 				TcpProxy publisherProxy = TcpProxy.start("127.0.0.1", broker.port());
 				TcpProxy subscriberProxy = TcpProxy.start("127.0.0.1", broker.port())) {
 			String topic = ReliabilityApps.unique("reliability/cut");
 			Tally tally = new Tally();
-			subscriber(subscriberProxy).run((sub) -> {
+			subscriber(subscriberProxy, version).run((sub) -> {
 				MqttConnection subConnection = sub.getBean(MqttConnection.class);
 				DefaultMqttListenerContainer container = new DefaultMqttListenerContainer(subConnection, "cut-listener",
 						List.of(topic), 2, null, tally::add);
 				container.start();
 				try {
-					publisher(publisherProxy).run((pub) -> {
+					publisher(publisherProxy, version).run((pub) -> {
 						MqttConnection pubConnection = pub.getBean(MqttConnection.class);
 						MqttTemplate template = pub.getBean(MqttTemplate.class);
 						Semaphore outstanding = new Semaphore(OUTSTANDING);
@@ -111,7 +107,7 @@ class NetworkCutReliabilityTests {
 						long lost = acknowledged.stream().filter((n) -> !tally.contains(n)).count();
 						long failedButDelivered = failed.stream().filter(tally::contains).count();
 						Duration detect = detections.stream().max(Duration::compareTo).orElse(Duration.ZERO);
-						ReliabilityReport.scenario("Connection cut (TcpProxy RST + black hole) mid QoS 2 flows")
+						ReliabilityReport.scenario("Connection cut (TcpProxy RST + black hole) mid QoS 2 flows, MQTT " + version)
 							.sent(MESSAGES)
 							.received(tally.total())
 							.lost(lost)
@@ -173,18 +169,18 @@ class NetworkCutReliabilityTests {
 		return "black hole";
 	}
 
-	private static ApplicationContextRunner subscriber(TcpProxy proxy) {
-		return persistent(proxy, ReliabilityApps.unique("cut-sub"));
+	private static ApplicationContextRunner subscriber(TcpProxy proxy, String version) {
+		return persistent(proxy, ReliabilityApps.unique("cut-sub"), version);
 	}
 
-	private static ApplicationContextRunner publisher(TcpProxy proxy) {
-		return persistent(proxy, ReliabilityApps.unique("cut-pub")).withPropertyValues(
+	private static ApplicationContextRunner publisher(TcpProxy proxy, String version) {
+		return persistent(proxy, ReliabilityApps.unique("cut-pub"), version).withPropertyValues(
 				"mqtt.template.timeout=" + PUBLISH_TIMEOUT.toSeconds() + "s", "mqtt.offline-buffer-size=" + MESSAGES);
 	}
 
-	private static ApplicationContextRunner persistent(TcpProxy proxy, String clientId) {
+	private static ApplicationContextRunner persistent(TcpProxy proxy, String clientId, String version) {
 		return ReliabilityApps.runner()
-			.withPropertyValues("mqtt.url=" + proxy.url(), "mqtt.client-id=" + clientId, "mqtt.clean-start=false",
+			.withPropertyValues("mqtt.version=" + version, "mqtt.url=" + proxy.url(), "mqtt.client-id=" + clientId, "mqtt.clean-start=false",
 					"mqtt.session-expiry=10m", "mqtt.fail-fast=true", "mqtt.keep-alive=2s", "mqtt.connection-timeout=2s",
 					"mqtt.reconnect-delay=50ms", "mqtt.max-reconnect-delay=500ms");
 	}
