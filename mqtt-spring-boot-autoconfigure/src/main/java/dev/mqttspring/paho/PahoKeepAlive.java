@@ -143,8 +143,10 @@ abstract class PahoKeepAlive implements KeepAliveProbe {
 	 * Run Paho's check (on the ping thread only: it may shut the connection down).
 	 */
 	private void queuePing() {
+		// the time before the check: on a fast link the PINGRESP arrives before the check returns
+		long before = System.nanoTime();
 		if (checkForActivity()) {
-			this.pingQueuedAt = System.nanoTime();
+			this.pingQueuedAt = before;
 		}
 	}
 
