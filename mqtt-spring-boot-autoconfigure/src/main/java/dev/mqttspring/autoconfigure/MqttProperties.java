@@ -45,7 +45,8 @@ public class MqttProperties {
 	private String version = "5";
 
 	/**
-	 * Keep-alive interval: the client pings the broker when idle for this long.
+	 * Keep-alive interval: the client pings the broker when idle for this long and drops
+	 * the connection when nothing arrived from the broker for 1.5 times this long.
 	 */
 	private Duration keepAlive = Duration.ofSeconds(60);
 

@@ -124,6 +124,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private @Nullable ScheduledFuture<?> reconnectTask;
 
+	private @Nullable ScheduledFuture<?> keepAliveTask;
+
+	private @Nullable KeepAliveWatch keepAliveWatch;
+
+	private volatile @Nullable String keepAliveLoss;
+
 	protected @Nullable C client;
 
 	protected AbstractMqttClientConnection(MqttConnectionSettings settings) {
@@ -174,6 +180,16 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * Whether an exception from a publish call means "not connected right now".
 	 */
 	protected abstract boolean isNotConnected(Throwable ex);
+
+	/**
+	 * Return the keep-alive probe of the client's current connection, or {@code null} to
+	 * leave the detection of a silent broker to the client library alone.
+	 * @param client the client
+	 * @return the probe or {@code null}
+	 */
+	protected @Nullable KeepAliveProbe keepAliveProbe(C client) {
+		return null;
+	}
 
 	// ---- MqttConnection
 
@@ -314,6 +330,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				this.reconnectTask.cancel(false);
 				this.reconnectTask = null;
 			}
+			cancelKeepAliveWatchdog();
 			abandoned = new ArrayList<>(this.offlineBuffer);
 			this.offlineBuffer.clear();
 			PendingPublish waiter;
@@ -531,6 +548,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			toFlush = new ArrayList<>(this.offlineBuffer);
 			this.offlineBuffer.clear();
 			setState(MqttConnectionState.CONNECTED);
+			startKeepAliveWatchdog(limits);
 		}
 		finally {
 			this.lock.unlock();
@@ -567,13 +585,18 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	/**
 	 * Called by subclasses when an established connection is lost or closed by the broker.
 	 */
-	protected void onConnectionLost(String cause, int reasonCode) {
+	protected void onConnectionLost(String reportedCause, int reasonCode) {
 		if (!this.running) {
 			return;
 		}
+		// the watchdog dropped the connection: its reason, not the client library's I/O error
+		String keepAlive = this.keepAliveLoss;
+		this.keepAliveLoss = null;
+		String cause = (keepAlive != null) ? keepAlive : reportedCause;
 		this.lastFailure = cause;
 		this.lock.lock();
 		try {
+			cancelKeepAliveWatchdog();
 			this.parked.clear();
 			setState(MqttConnectionState.DISCONNECTED);
 		}
@@ -648,6 +671,100 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		attemptConnect();
+	}
+
+	// ---- keep-alive watchdog
+
+	/**
+	 * Watch the broker's side of the keep-alive (MQTT 5 3.1.2.10, MQTT 3.1.1 3.1.2.10): when
+	 * nothing arrived for a keep-alive, make sure a PINGREQ is on its way; when nothing
+	 * arrived for 1.5 times the keep-alive, drop the connection. Client libraries check
+	 * only on their own ping tick and notice a frozen broker after up to twice the
+	 * keep-alive. Called under the lock.
+	 */
+	private void startKeepAliveWatchdog(MqttBrokerLimits limits) {
+		cancelKeepAliveWatchdog();
+		this.keepAliveLoss = null;
+		C current = this.client;
+		long seconds = (limits.serverKeepAliveSeconds() >= 0) ? limits.serverKeepAliveSeconds()
+				: this.settings.getKeepAlive().toSeconds();
+		KeepAliveProbe probe = (current != null && seconds > 0) ? keepAliveProbe(current) : null;
+		if (probe == null || probe.lastInboundNanos() == KeepAliveProbe.UNKNOWN) {
+			return;
+		}
+		KeepAliveWatch watch = new KeepAliveWatch(current, probe, seconds);
+		this.keepAliveWatch = watch;
+		scheduleKeepAliveCheck(watch, watch.pingNanos);
+	}
+
+	private void scheduleKeepAliveCheck(KeepAliveWatch watch, long delayNanos) {
+		try {
+			this.keepAliveTask = this.scheduler.schedule(() -> checkKeepAlive(watch), Math.max(delayNanos,
+					KeepAliveWatch.MIN_DELAY_NANOS), TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	private void cancelKeepAliveWatchdog() {
+		this.keepAliveWatch = null;
+		if (this.keepAliveTask != null) {
+			this.keepAliveTask.cancel(false);
+			this.keepAliveTask = null;
+		}
+	}
+
+	private void checkKeepAlive(KeepAliveWatch watch) {
+		Runnable action = null;
+		this.lock.lock();
+		try {
+			if (!this.running || this.state != MqttConnectionState.CONNECTED || this.keepAliveWatch != watch) {
+				return;
+			}
+			long now = System.nanoTime();
+			long silent = now - watch.probe.lastInboundNanos();
+			long next;
+			if (silent >= watch.lossNanos) {
+				String cause = this.keepAliveLoss;
+				if (cause == null) {
+					this.keepAliveLoss = "no packet from the broker within 1.5 x keep-alive (" + watch.seconds + " s)";
+					this.logger.debug("MQTT client '" + getClientId() + "' heard nothing from the broker for "
+							+ TimeUnit.NANOSECONDS.toMillis(silent) + " ms; dropping the connection");
+					watch.droppedAt = now;
+					action = watch.probe::drop;
+				}
+				else if (now - watch.droppedAt >= watch.dropGraceNanos) {
+					// the client library did not report the loss of the dropped connection
+					this.keepAliveWatch = null;
+					this.scheduler.execute(() -> {
+						abortClient(watch.client);
+						onConnectionLost(cause, -1);
+					});
+					return;
+				}
+				next = watch.dropGraceNanos / 10;
+			}
+			else if (silent >= watch.pingNanos) {
+				action = watch.probe::ping;
+				next = watch.lossNanos - silent;
+			}
+			else {
+				next = watch.pingNanos - silent;
+			}
+			scheduleKeepAliveCheck(watch, next);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (action != null) {
+			try {
+				action.run();
+			}
+			catch (RuntimeException ex) {
+				this.logger.warn("MQTT keep-alive watchdog of '" + getClientId() + "' failed", ex);
+			}
+		}
 	}
 
 	private MqttBrokerLimits configuredLimits(MqttBrokerLimits limits) {
@@ -1208,6 +1325,67 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	// ---- types
+
+	/**
+	 * A client library's view of the broker's activity on the current connection, for the
+	 * keep-alive watchdog.
+	 */
+	public interface KeepAliveProbe {
+
+		/**
+		 * The value of {@link #lastInboundNanos()} when the activity is not known.
+		 */
+		long UNKNOWN = Long.MIN_VALUE;
+
+		/**
+		 * Return the {@link System#nanoTime()} at which bytes last arrived from the broker.
+		 * @return the time or {@link #UNKNOWN}, which turns the watchdog off
+		 */
+		long lastInboundNanos();
+
+		/**
+		 * Make sure that a PINGREQ is on its way, unless one is unanswered since the last
+		 * bytes from the broker; called when nothing arrived for a keep-alive. Must not
+		 * block or throw.
+		 */
+		void ping();
+
+		/**
+		 * Drop the network connection so that the client library reports its loss as it
+		 * does for any broken connection. Must not block or throw.
+		 */
+		void drop();
+
+	}
+
+	private final class KeepAliveWatch {
+
+		static final long MIN_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+		final C client;
+
+		final KeepAliveProbe probe;
+
+		final long seconds;
+
+		final long pingNanos;
+
+		final long lossNanos;
+
+		final long dropGraceNanos;
+
+		long droppedAt;
+
+		KeepAliveWatch(C client, KeepAliveProbe probe, long seconds) {
+			this.client = client;
+			this.probe = probe;
+			this.seconds = seconds;
+			this.pingNanos = TimeUnit.SECONDS.toNanos(seconds);
+			this.lossNanos = this.pingNanos * 3 / 2;
+			this.dropGraceNanos = Math.max(TimeUnit.SECONDS.toNanos(2), this.pingNanos / 2);
+		}
+
+	}
 
 	public interface ConnectCallback {
 

@@ -6,17 +6,23 @@ import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttPingSender;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.internal.ClientComms;
+import org.eclipse.paho.client.mqttv3.internal.NetworkModule;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
 import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
+import dev.mqttspring.client.AbstractMqttClientConnection.KeepAliveProbe;
 import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -32,14 +38,18 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	private static final MqttBrokerLimits V3_LIMITS = new MqttBrokerLimits(2, MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE,
 			true, true, true, false, 65_535, 0, -1);
 
+	private volatile @Nullable KeepAlive keepAlive;
+
 	PahoV3Connection(MqttConnectionSettings settings) {
 		super(settings);
 	}
 
 	@Override
 	protected MqttAsyncClient createClient() throws Exception {
+		KeepAlive keepAlive = new KeepAlive(this.settings.getClientId());
 		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
-				persistence());
+				persistence(), keepAlive);
+		this.keepAlive = keepAlive;
 		client.setManualAcks(true);
 		client.setCallback(new Callback());
 		return client;
@@ -202,6 +212,11 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
+	protected @Nullable KeepAliveProbe keepAliveProbe(MqttAsyncClient client) {
+		return this.keepAlive;
+	}
+
+	@Override
 	protected boolean isClientConnected(MqttAsyncClient client) {
 		return client.isConnected();
 	}
@@ -252,6 +267,52 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 		@Override
 		public void connectComplete(boolean reconnect, String serverURI) {
+		}
+
+	}
+
+	/**
+	 * The ping sender of the MQTT 3.1.1 client.
+	 */
+	private static final class KeepAlive extends PahoKeepAlive implements MqttPingSender {
+
+		private volatile @Nullable ClientComms comms;
+
+		KeepAlive(String clientId) {
+			super(clientId);
+		}
+
+		@Override
+		public void init(ClientComms comms) {
+			this.comms = comms;
+		}
+
+		@Override
+		protected @Nullable Object clientState() {
+			ClientComms comms = this.comms;
+			return (comms != null) ? comms.getClientState() : null;
+		}
+
+		@Override
+		protected long keepAliveMillis() {
+			ClientComms comms = this.comms;
+			return (comms != null) ? comms.getKeepAlive() : 0;
+		}
+
+		@Override
+		protected boolean checkForActivity() {
+			ClientComms comms = this.comms;
+			return comms != null && comms.checkForActivity() != null;
+		}
+
+		@Override
+		protected void closeNetwork() throws Exception {
+			ClientComms comms = this.comms;
+			NetworkModule[] modules = (comms != null) ? comms.getNetworkModules() : null;
+			int index = (comms != null) ? comms.getNetworkModuleIndex() : -1;
+			if (modules != null && index >= 0 && index < modules.length && modules[index] != null) {
+				modules[index].stop();
+			}
 		}
 
 	}

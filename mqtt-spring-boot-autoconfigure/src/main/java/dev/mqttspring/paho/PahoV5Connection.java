@@ -9,10 +9,13 @@ import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttPingSender;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.internal.ClientComms;
+import org.eclipse.paho.mqttv5.client.internal.NetworkModule;
 import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -21,9 +24,12 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
 import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
+import dev.mqttspring.client.AbstractMqttClientConnection.KeepAliveProbe;
 import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -39,14 +45,18 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 	private volatile PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, this::rescue);
 
+	private volatile @Nullable KeepAlive keepAlive;
+
 	PahoV5Connection(MqttConnectionSettings settings) {
 		super(settings);
 	}
 
 	@Override
 	protected MqttAsyncClient createClient() throws Exception {
+		KeepAlive keepAlive = new KeepAlive(this.settings.getClientId());
 		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
-				persistence());
+				persistence(), keepAlive, null);
+		this.keepAlive = keepAlive;
 		client.setManualAcks(true);
 		client.setCallback(new Callback());
 		return client;
@@ -334,6 +344,11 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
+	protected @Nullable KeepAliveProbe keepAliveProbe(MqttAsyncClient client) {
+		return this.keepAlive;
+	}
+
+	@Override
 	protected boolean isClientConnected(MqttAsyncClient client) {
 		return client.isConnected();
 	}
@@ -402,6 +417,52 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 		@Override
 		public void authPacketArrived(int reasonCode, MqttProperties properties) {
+		}
+
+	}
+
+	/**
+	 * The ping sender of the MQTT 5 client.
+	 */
+	private static final class KeepAlive extends PahoKeepAlive implements MqttPingSender {
+
+		private volatile @Nullable ClientComms comms;
+
+		KeepAlive(String clientId) {
+			super(clientId);
+		}
+
+		@Override
+		public void init(ClientComms comms) {
+			this.comms = comms;
+		}
+
+		@Override
+		protected @Nullable Object clientState() {
+			ClientComms comms = this.comms;
+			return (comms != null) ? comms.getClientState() : null;
+		}
+
+		@Override
+		protected long keepAliveMillis() {
+			ClientComms comms = this.comms;
+			return (comms != null) ? comms.getKeepAlive() : 0;
+		}
+
+		@Override
+		protected boolean checkForActivity() {
+			ClientComms comms = this.comms;
+			return comms != null && comms.checkForActivity() != null;
+		}
+
+		@Override
+		protected void closeNetwork() throws Exception {
+			ClientComms comms = this.comms;
+			NetworkModule[] modules = (comms != null) ? comms.getNetworkModules() : null;
+			int index = (comms != null) ? comms.getNetworkModuleIndex() : -1;
+			if (modules != null && index >= 0 && index < modules.length && modules[index] != null) {
+				modules[index].stop();
+			}
 		}
 
 	}
