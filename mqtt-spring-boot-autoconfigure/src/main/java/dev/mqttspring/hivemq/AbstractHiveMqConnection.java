@@ -61,9 +61,16 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	/**
 	 * Build the client from a builder with identifier, transport and disconnected listener
-	 * already set, and open the global publishes flow with manual acknowledgement.
+	 * already set.
 	 */
 	abstract T build(MqttClientBuilder builder);
+
+	/**
+	 * Open the client's global publishes flow with manual acknowledgement; HiveMQ calls
+	 * the flow's callbacks on its Netty thread. When the flow ends (HiveMQ ends it with the
+	 * session), clear {@code listening}.
+	 */
+	abstract void listen(T client, AtomicBoolean listening);
 
 	/**
 	 * Connect the client; the future completes with the CONNACK facts.
@@ -112,7 +119,7 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 				.identifier(this.settings.getClientId())
 				.transportConfig(transport(uri))
 				.addDisconnectedListener((context) -> disconnected(context, established));
-			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established));
+			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
 		}
 		return new HiveMqClients<>(entries);
 	}
@@ -145,6 +152,8 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		HiveMqClients.Entry<T> entry = clients.entries().get(index);
 		CompletableFuture<Connected> future;
 		try {
+			// before CONNACK: a resumed session delivers its queued messages right away
+			listen(entry);
 			future = connect(entry.client());
 		}
 		catch (RuntimeException ex) {
@@ -153,6 +162,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		}
 		future.whenComplete((connected, ex) -> {
 			if (ex == null) {
+				// a session the broker did not resume ended the flow: open it again before the
+				// subscriptions are sent
+				listen(entry);
 				entry.established().set(true);
 				clients.activate(entry);
 				callback.connected(entry.uri(), connected.sessionPresent(), connected.limits());
@@ -165,6 +177,12 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 				connect(clients, index + 1, callback, cause);
 			}
 		});
+	}
+
+	private void listen(HiveMqClients.Entry<T> entry) {
+		if (entry.listening().compareAndSet(false, true)) {
+			listen(entry.client(), entry.listening());
+		}
 	}
 
 	@Override

@@ -58,8 +58,10 @@ final class HiveMqClients<T extends MqttClient> {
 	 * @param uri the configured server URI
 	 * @param client the client
 	 * @param established whether the client's connection is established
+	 * @param listening whether the client's global publishes flow is open (HiveMQ ends it
+	 * when the session ends)
 	 */
-	record Entry<T extends MqttClient>(String uri, T client, AtomicBoolean established) {
+	record Entry<T extends MqttClient>(String uri, T client, AtomicBoolean established, AtomicBoolean listening) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.mqttspring.hivemq;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -37,9 +38,15 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 
 	@Override
 	Mqtt3AsyncClient build(MqttClientBuilder builder) {
-		Mqtt3AsyncClient client = builder.useMqttVersion3().buildAsync();
-		client.publishes(MqttGlobalPublishFilter.ALL, this::received, true);
-		return client;
+		return builder.useMqttVersion3().buildAsync();
+	}
+
+	@Override
+	void listen(Mqtt3AsyncClient client, AtomicBoolean listening) {
+		client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
+			listening.set(false);
+			this.logger.debug("Incoming message flow ended: " + ex.getMessage());
+		});
 	}
 
 	private void received(Mqtt3Publish publish) {

@@ -2,6 +2,7 @@ package dev.mqttspring.hivemq;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -49,9 +50,15 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 
 	@Override
 	Mqtt5AsyncClient build(MqttClientBuilder builder) {
-		Mqtt5AsyncClient client = builder.useMqttVersion5().buildAsync();
-		client.publishes(MqttGlobalPublishFilter.ALL, this::received, true);
-		return client;
+		return builder.useMqttVersion5().buildAsync();
+	}
+
+	@Override
+	void listen(Mqtt5AsyncClient client, AtomicBoolean listening) {
+		client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
+			listening.set(false);
+			this.logger.debug("Incoming message flow ended: " + ex.getMessage());
+		});
 	}
 
 	private void received(Mqtt5Publish publish) {
