@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.TrustManagerFactory;
+
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
@@ -321,19 +323,21 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private MqttClientSslConfig sslConfig(long timeout) {
 		MqttClientSslConfigBuilder builder = MqttClientSslConfig.builder().handshakeTimeout(timeout, TimeUnit.MILLISECONDS);
-		if (this.settings.getTrustManagerFactory() != null) {
-			builder.trustManagerFactory(this.settings.getTrustManagerFactory());
+		TrustManagerFactory trust = this.settings.getTrustManagerFactory();
+		if (!this.settings.isHostnameVerification()) {
+			builder.trustManagerFactory(TrustWithoutHostnameVerification.wrap(trust));
+			builder.hostnameVerifier((host, session) -> true);
 		}
-		else if (this.settings.getSocketFactory() != null) {
+		else if (trust != null) {
+			builder.trustManagerFactory(trust);
+		}
+		if (trust == null && this.settings.getSocketFactory() != null) {
 			this.logger.warn("The HiveMQ MQTT client cannot use the socket factory of the MQTT connection settings; it uses "
 					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle) or set the trust manager "
 					+ "factory of the settings in an MqttConnectionCustomizer");
 		}
 		if (this.settings.getKeyManagerFactory() != null) {
 			builder.keyManagerFactory(this.settings.getKeyManagerFactory());
-		}
-		if (!this.settings.isHostnameVerification()) {
-			builder.hostnameVerifier((host, session) -> true);
 		}
 		return builder.build();
 	}
