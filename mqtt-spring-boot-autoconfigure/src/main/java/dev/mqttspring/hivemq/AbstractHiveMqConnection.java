@@ -218,7 +218,17 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	@Override
 	protected final void abortClient(HiveMqClients<T> clients) {
-		closeClient(clients);
+		// the clients stay in use: messages still being processed are acknowledged later
+		for (HiveMqClients.Entry<T> entry : clients.entries()) {
+			if (entry.client().getState() != MqttClientState.DISCONNECTED) {
+				try {
+					disconnect(entry.client());
+				}
+				catch (RuntimeException ex) {
+					this.logger.debug("Aborting the MQTT connect attempt failed: " + ex.getMessage());
+				}
+			}
+		}
 	}
 
 	@Override
