@@ -244,6 +244,36 @@ class HiveMqReliabilityIntegrationTests {
 		}
 	}
 
+	@ParameterizedTest(name = "MQTT {0}")
+	@ValueSource(strings = { "5", "3.1.1" })
+	void willIsPublishedOnAbnormalLossOnly(String version) throws Exception {
+		String base = "hivemq-will/" + UUID.randomUUID();
+		java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		MqttConnection observer = ListenerTestSupport.client(ListenerTestSupport.MOSQUITTO_URL, version);
+		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 1883)) {
+			observer.subscribe(new dev.mqttspring.core.MqttSubscription(base + "/#", 1, (message) -> {
+				received.add(message.getTopic() + "=" + new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+				message.acknowledge();
+			}, "will-observer")).get(10, TimeUnit.SECONDS);
+			ListenerTestSupport.runner(proxy.url(), version, "unused")
+				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true", "mqtt.automatic-reconnect=false",
+						"mqtt.will.topic=" + base + "/graceful", "mqtt.will.payload=offline")
+				.run((context) -> assertThat(context.getBean(MqttConnection.class).isConnected()).isTrue());
+			ListenerTestSupport.runner(proxy.url(), version, "unused")
+				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true", "mqtt.automatic-reconnect=false",
+						"mqtt.will.topic=" + base + "/cut", "mqtt.will.payload=offline", "mqtt.keep-alive=5s")
+				.run((context) -> {
+					assertThat(context.getBean(MqttConnection.class).isConnected()).isTrue();
+					proxy.resetAll();
+					await().atMost(ListenerTestSupport.timeout()).until(() -> received.contains(base + "/cut=offline"));
+				});
+			assertThat(received).containsExactly(base + "/cut=offline");
+		}
+		finally {
+			ListenerTestSupport.close(observer);
+		}
+	}
+
 	private SpringApplicationBuilder app(String url, String version, String prefix, String clientId) {
 		return new SpringApplicationBuilder(JacksonAutoConfiguration.class, MqttAutoConfiguration.class, OrderListener.class)
 			.web(WebApplicationType.NONE)
