@@ -11,7 +11,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * Layering rules: the client library (Eclipse Paho) and Spring Integration stay behind
+ * Layering rules: the client libraries (Eclipse Paho, HiveMQ) and Spring Integration stay behind
  * the connection seam, and packages do not form cycles.
  */
 class ArchitectureTests {
@@ -36,6 +36,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void onlyTheHiveMqPackageUsesTheHiveMqClient() {
+		ArchRule rule = noClasses().that()
+			.resideOutsideOfPackage("dev.mqttspring.hivemq..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("com.hivemq.client..")
+			.because("the HiveMQ MQTT client is an optional backend behind the MqttConnection seam, like Paho");
+		rule.check(classes);
+	}
+
+	@Test
 	void springIntegrationTypesStayOutOfTheLibrary() {
 		ArchRule rule = noClasses().that()
 			.resideOutsideOfPackage("dev.mqttspring.paho..")
@@ -52,7 +63,8 @@ class ArchitectureTests {
 			.resideInAnyPackage("dev.mqttspring.core..", "dev.mqttspring.support..", "dev.mqttspring.event..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("dev.mqttspring.autoconfigure..", "dev.mqttspring.paho..", "dev.mqttspring.listener..",
+			.resideInAnyPackage("dev.mqttspring.autoconfigure..", "dev.mqttspring.paho..", "dev.mqttspring.hivemq..",
+					"dev.mqttspring.listener..",
 					"dev.mqttspring.config..", "dev.mqttspring.health..", "dev.mqttspring.metrics..")
 			.check(classes);
 	}

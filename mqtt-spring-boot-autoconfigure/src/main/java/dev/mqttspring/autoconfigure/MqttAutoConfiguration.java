@@ -5,10 +5,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.messaging.converter.MessageConverter;
@@ -23,6 +26,7 @@ import dev.mqttspring.event.MqttConnectedEvent;
 import dev.mqttspring.event.MqttConnectionLostEvent;
 import dev.mqttspring.event.MqttSubscriptionGrantedEvent;
 import dev.mqttspring.event.MqttSubscriptionRefusedEvent;
+import dev.mqttspring.hivemq.HiveMqConnections;
 import dev.mqttspring.paho.PahoConnections;
 import dev.mqttspring.support.MqttMessageConverters;
 
@@ -77,6 +81,7 @@ public final class MqttAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "org.eclipse.paho.mqttv5.client.MqttAsyncClient",
 			"org.eclipse.paho.client.mqttv3.MqttAsyncClient" })
+	@Conditional(MqttClientLibraryCondition.Paho.class)
 	static class PahoConnectionConfiguration {
 
 		@Bean
@@ -85,6 +90,63 @@ public final class MqttAutoConfiguration {
 			MqttConnection connection = PahoConnections.create(settings);
 			connection.addConnectionListener(new EventPublishingListener(connection, eventPublisher));
 			return connection;
+		}
+
+	}
+
+	/**
+	 * Connection backed by the HiveMQ MQTT client.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = MqttClientLibraryCondition.HIVEMQ_CLIENT)
+	@Conditional(MqttClientLibraryCondition.HiveMq.class)
+	static class HiveMqConnectionConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MqttConnection mqttConnection(MqttConnectionSettings settings, ApplicationEventPublisher eventPublisher) {
+			if (settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
+				throw new InvalidMqttPropertyException("mqtt.persistence.type", "file",
+						"the HiveMQ MQTT client (mqtt.client-library=hivemq) keeps in-flight messages in memory only; "
+								+ "use mqtt.persistence.type=memory or mqtt.client-library=paho");
+			}
+			MqttConnection connection = HiveMqConnections.create(settings);
+			connection.addConnectionListener(new EventPublishingListener(connection, eventPublisher));
+			return connection;
+		}
+
+	}
+
+	/**
+	 * Fails start-up with a clear message when the chosen client library is missing.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class MissingClientLibraryConfiguration {
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnProperty(name = MqttClientLibraryCondition.PROPERTY, havingValue = "hivemq")
+		@ConditionalOnMissingClass(MqttClientLibraryCondition.HIVEMQ_CLIENT)
+		static class MissingHiveMqClient {
+
+			MissingHiveMqClient() {
+				throw new InvalidMqttPropertyException(MqttClientLibraryCondition.PROPERTY, "hivemq",
+						"the HiveMQ MQTT client is not on the classpath; add the dependency com.hivemq:hivemq-mqtt-client "
+								+ "or remove the property to use Eclipse Paho");
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnProperty(name = MqttClientLibraryCondition.PROPERTY, havingValue = "paho")
+		@ConditionalOnMissingClass(MqttClientLibraryCondition.PAHO_CLIENT)
+		static class MissingPahoClient {
+
+			MissingPahoClient() {
+				throw new InvalidMqttPropertyException(MqttClientLibraryCondition.PROPERTY, "paho",
+						"Eclipse Paho is not on the classpath; add the dependency org.eclipse.paho:org.eclipse.paho.mqttv5.client "
+								+ "(and org.eclipse.paho.client.mqttv3 for MQTT 3.1.1), or use mqtt.client-library=hivemq");
+			}
+
 		}
 
 	}

@@ -45,6 +45,14 @@ public class MqttProperties {
 	private String version = "5";
 
 	/**
+	 * MQTT client library behind the connection: paho (Eclipse Paho, the default when it
+	 * is on the classpath) or hivemq (HiveMQ MQTT client, com.hivemq:hivemq-mqtt-client,
+	 * used by default when Paho is absent). With hivemq, QoS 2 messages are acknowledged
+	 * to the broker only after the listener processed them.
+	 */
+	private @Nullable ClientLibrary clientLibrary;
+
+	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
 	 * the connection when nothing arrived from the broker for 1.5 times this long.
 	 */
@@ -188,6 +196,14 @@ public class MqttProperties {
 		this.version = version;
 	}
 
+	public @Nullable ClientLibrary getClientLibrary() {
+		return this.clientLibrary;
+	}
+
+	public void setClientLibrary(@Nullable ClientLibrary clientLibrary) {
+		this.clientLibrary = clientLibrary;
+	}
+
 	public Duration getKeepAlive() {
 		return this.keepAlive;
 	}
@@ -320,6 +336,24 @@ public class MqttProperties {
 	public String toString() {
 		return "MqttProperties{url=" + this.url + ", clientId=" + this.clientId + ", username=" + this.username
 				+ ", password=" + ((this.password != null) ? "******" : null) + ", version=" + this.version + "}";
+	}
+
+	/**
+	 * MQTT client libraries the connection can use.
+	 */
+	public enum ClientLibrary {
+
+		/**
+		 * Eclipse Paho ({@code org.eclipse.paho.mqttv5.client} and
+		 * {@code org.eclipse.paho.client.mqttv3}).
+		 */
+		PAHO,
+
+		/**
+		 * HiveMQ MQTT client ({@code com.hivemq:hivemq-mqtt-client}).
+		 */
+		HIVEMQ
+
 	}
 
 	/**

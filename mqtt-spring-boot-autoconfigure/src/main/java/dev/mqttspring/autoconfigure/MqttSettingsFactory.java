@@ -70,6 +70,10 @@ final class MqttSettingsFactory {
 			}
 			SSLContext context = bundle.createSslContext();
 			settings.setSocketFactory(context.getSocketFactory());
+			settings.setTrustManagerFactory(bundle.getManagers().getTrustManagerFactory());
+			if (bundle.getStores().getKeyStore() != null) {
+				settings.setKeyManagerFactory(bundle.getManagers().getKeyManagerFactory());
+			}
 		}
 		MqttProperties.Will will = properties.getWill();
 		if (StringUtils.hasText(will.getTopic())) {

@@ -191,6 +191,16 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return null;
 	}
 
+	/**
+	 * Whether the client library keeps a QoS 1/2 publish that failed with this exception
+	 * and sends it again after reconnecting with the same session, reporting the outcome
+	 * then. Paho reports the lost connection and resends; a library that fails the publish
+	 * only when it gives it up returns {@code false}.
+	 */
+	protected boolean resendsAfterReconnect(Throwable ex) {
+		return true;
+	}
+
 	// ---- MqttConnection
 
 	@Override
@@ -935,7 +945,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 				private void fail(Throwable ex) {
 					int code = reasonCodeOf(ex);
-					if (awaitsResend(message, code)) {
+					if (awaitsResend(message, code) && resendsAfterReconnect(ex)) {
 						// the client keeps QoS 1/2 messages of a persistent session and sends them again
 						// after the reconnect: the future completes with that acknowledgement
 						AbstractMqttClientConnection.this.awaitingResend.add(pending);

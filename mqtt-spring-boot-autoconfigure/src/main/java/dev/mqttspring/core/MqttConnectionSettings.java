@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import javax.net.SocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.jspecify.annotations.Nullable;
 
@@ -59,6 +61,10 @@ public final class MqttConnectionSettings {
 	private @Nullable Will will;
 
 	private @Nullable SocketFactory socketFactory;
+
+	private @Nullable TrustManagerFactory trustManagerFactory;
+
+	private @Nullable KeyManagerFactory keyManagerFactory;
 
 	private boolean hostnameVerification = true;
 
@@ -402,6 +408,40 @@ public final class MqttConnectionSettings {
 	 */
 	public void setSocketFactory(@Nullable SocketFactory socketFactory) {
 		this.socketFactory = socketFactory;
+	}
+
+	/**
+	 * Return the trust managers for TLS, for client libraries that take them instead of a
+	 * socket factory (HiveMQ); set from the SSL bundle together with the socket factory.
+	 * @return the trust manager factory or {@code null} for the JVM's default trust
+	 */
+	public @Nullable TrustManagerFactory getTrustManagerFactory() {
+		return this.trustManagerFactory;
+	}
+
+	/**
+	 * Set the trust managers for TLS.
+	 * @param trustManagerFactory the trust manager factory
+	 */
+	public void setTrustManagerFactory(@Nullable TrustManagerFactory trustManagerFactory) {
+		this.trustManagerFactory = trustManagerFactory;
+	}
+
+	/**
+	 * Return the key managers for TLS client authentication, for client libraries that take
+	 * them instead of a socket factory (HiveMQ); set from the SSL bundle.
+	 * @return the key manager factory or {@code null} for no client certificate
+	 */
+	public @Nullable KeyManagerFactory getKeyManagerFactory() {
+		return this.keyManagerFactory;
+	}
+
+	/**
+	 * Set the key managers for TLS client authentication.
+	 * @param keyManagerFactory the key manager factory
+	 */
+	public void setKeyManagerFactory(@Nullable KeyManagerFactory keyManagerFactory) {
+		this.keyManagerFactory = keyManagerFactory;
 	}
 
 	/**

@@ -292,8 +292,9 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
-	void runsWithoutPahoWithoutAConnection() {
-		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho")).run((context) -> {
+	void runsWithoutAClientLibraryWithoutAConnection() {
+		// without Paho the HiveMQ client would be used (see HiveMqAutoConfigurationTests)
+		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho", "com.hivemq.client")).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(MqttConnectionSettings.class).doesNotHaveBean(MqttConnection.class);
 		});

@@ -24,18 +24,19 @@ import dev.mqttspring.embedded.EmbeddedMqttBroker;
 import dev.mqttspring.paho.PahoConnections;
 
 /**
- * Brokers, clients and context runners shared by the listener tests.
+ * Brokers, clients and context runners shared by the listener tests (and the HiveMQ
+ * backend's tests).
  */
-final class ListenerTestSupport {
+public final class ListenerTestSupport {
 
-	static final String MOSQUITTO_URL = "tcp://127.0.0.1:1883";
+	public static final String MOSQUITTO_URL = "tcp://127.0.0.1:1883";
 
 	private static EmbeddedMqttBroker embedded;
 
 	private ListenerTestSupport() {
 	}
 
-	static synchronized String embeddedUrl() {
+	public static synchronized String embeddedUrl() {
 		if (embedded == null) {
 			EmbeddedMqttBroker broker = EmbeddedMqttBroker.builder().port(0).build();
 			broker.start();
@@ -45,30 +46,30 @@ final class ListenerTestSupport {
 		return embedded.getUrl();
 	}
 
-	static String url(String broker) {
+	public static String url(String broker) {
 		return "embedded".equals(broker) ? embeddedUrl() : MOSQUITTO_URL;
 	}
 
 	/**
 	 * Every broker and protocol version combination.
 	 */
-	static Stream<Arguments> brokers() {
+	public static Stream<Arguments> brokers() {
 		return Stream.of(Arguments.of("mosquitto", "5"), Arguments.of("mosquitto", "3.1.1"), Arguments.of("embedded", "5"),
 				Arguments.of("embedded", "3.1.1"));
 	}
 
-	static String prefix() {
+	public static String prefix() {
 		return "listener-it/" + UUID.randomUUID();
 	}
 
-	static ApplicationContextRunner runner(String url, String version, String prefix) {
+	public static ApplicationContextRunner runner(String url, String version, String prefix) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, MqttAutoConfiguration.class))
 			.withPropertyValues("mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix,
 					"mqtt.listener.shutdown-timeout=2s");
 	}
 
-	static MqttConnection client(String url, String version) {
+	public static MqttConnection client(String url, String version) {
 		MqttConnectionSettings settings = new MqttConnectionSettings();
 		settings.setServerUris(List.of(url));
 		settings.setClientId("test-client-" + UUID.randomUUID().toString().substring(0, 8));
@@ -79,15 +80,15 @@ final class ListenerTestSupport {
 		return connection;
 	}
 
-	static void close(MqttConnection connection) {
+	public static void close(MqttConnection connection) {
 		((SmartLifecycle) connection).stop();
 	}
 
-	static void publish(MqttConnection connection, String topic, String payload) {
+	public static void publish(MqttConnection connection, String topic, String payload) {
 		publish(connection, topic, payload, 1, MqttMessageProperties.NONE);
 	}
 
-	static void publish(MqttConnection connection, String topic, String payload, int qos, MqttMessageProperties properties) {
+	public static void publish(MqttConnection connection, String topic, String payload, int qos, MqttMessageProperties properties) {
 		try {
 			connection.publish(new MqttOutboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false, properties))
 				.get(10, TimeUnit.SECONDS);
@@ -97,7 +98,7 @@ final class ListenerTestSupport {
 		}
 	}
 
-	static Duration timeout() {
+	public static Duration timeout() {
 		return Duration.ofSeconds(10);
 	}
 

@@ -8,19 +8,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Records what test listeners received, by key.
  */
-class Recorder {
+public class Recorder {
 
 	private final Map<String, List<Object>> values = new ConcurrentHashMap<>();
 
-	void add(String key, Object value) {
+	public void add(String key, Object value) {
 		this.values.computeIfAbsent(key, (k) -> new CopyOnWriteArrayList<>()).add(value);
 	}
 
-	List<Object> get(String key) {
+	public List<Object> get(String key) {
 		return this.values.computeIfAbsent(key, (k) -> new CopyOnWriteArrayList<>());
 	}
 
-	int count(String key) {
+	public int count(String key) {
 		return get(key).size();
 	}
 

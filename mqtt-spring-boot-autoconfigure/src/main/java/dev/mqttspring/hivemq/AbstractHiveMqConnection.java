@@ -1,0 +1,389 @@
+package dev.mqttspring.hivemq;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.TrustManagerFactory;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import com.hivemq.client.mqtt.MqttClientState;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
+import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.MqttWebSocketConfigBuilder;
+import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
+import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+
+import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.core.MqttBrokerLimits;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttReasonCodes;
+
+/**
+ * What the HiveMQ MQTT 5 and 3.1.1 connections share: a client per server URI with
+ * failover, transport and TLS configuration, reporting the loss of an established
+ * connection, and manual acknowledgement of incoming messages after the listeners
+ * finished.
+ * <p>
+ * HiveMQ's automatic reconnect stays off: the base class reconnects with back-off.
+ *
+ * @param <T> the HiveMQ client type
+ * @param <P> the HiveMQ incoming publish type
+ */
+abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends AbstractMqttClientConnection<HiveMqClients<T>> {
+
+	private final Map<Integer, P> unacknowledged = new ConcurrentHashMap<>();
+
+	private final AtomicInteger messageIds = new AtomicInteger();
+
+	AbstractHiveMqConnection(MqttConnectionSettings settings) {
+		super(settings);
+	}
+
+	// ---- version specific
+
+	/**
+	 * Build the client from a builder with identifier, transport and disconnected listener
+	 * already set.
+	 */
+	abstract T build(MqttClientBuilder builder);
+
+	/**
+	 * Open the client's global publishes flow with manual acknowledgement; HiveMQ calls
+	 * the flow's callbacks on its Netty thread. When the flow ends (HiveMQ ends it with the
+	 * session), clear {@code listening}.
+	 */
+	abstract void listen(T client, AtomicBoolean listening);
+
+	/**
+	 * Connect the client; the future completes with the CONNACK facts.
+	 */
+	abstract CompletableFuture<Connected> connect(T client);
+
+	abstract void acknowledge(P publish);
+
+	/**
+	 * Describe a disconnect initiated by the broker, if the exception is one.
+	 */
+	abstract String describeDisconnect(Throwable cause);
+
+	// ---- receiving
+
+	/**
+	 * Remember an incoming QoS 1/2 publish until the listeners finished with it.
+	 * @return the message id to dispatch it with
+	 */
+	final int register(P publish) {
+		int id;
+		do {
+			id = this.messageIds.incrementAndGet() & Integer.MAX_VALUE;
+		}
+		while (id == 0 || this.unacknowledged.putIfAbsent(id, publish) != null);
+		return id;
+	}
+
+	@Override
+	protected final void acknowledgeClient(HiveMqClients<T> clients, int messageId, int qos) {
+		// HiveMQ hands the acknowledgement to the client's event loop: safe from any thread
+		P publish = this.unacknowledged.remove(messageId);
+		if (publish != null) {
+			acknowledge(publish);
+		}
+	}
+
+	// ---- client lifecycle
+
+	@Override
+	protected final HiveMqClients<T> createClient() {
+		List<HiveMqClients.Entry<T>> entries = new ArrayList<>();
+		for (String uri : this.settings.getServerUris()) {
+			AtomicBoolean established = new AtomicBoolean();
+			MqttClientBuilder builder = MqttClient.builder()
+				.identifier(this.settings.getClientId())
+				.transportConfig(transport(uri))
+				.addDisconnectedListener((context) -> disconnected(context, established));
+			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
+		}
+		return new HiveMqClients<>(entries);
+	}
+
+	private void disconnected(MqttClientDisconnectedContext context, AtomicBoolean established) {
+		if (!established.compareAndSet(true, false)) {
+			// a connect attempt that failed: its future reports it
+			return;
+		}
+		if (context.getSource() == MqttDisconnectSource.USER) {
+			return;
+		}
+		Throwable cause = context.getCause();
+		onConnectionLost(describeDisconnect(cause), reasonCodeOf(cause));
+	}
+
+	@Override
+	protected final void connectClient(HiveMqClients<T> clients, ConnectCallback callback) {
+		if (clients.isConnecting()) {
+			throw new ConnectInProgressException();
+		}
+		connect(clients, 0, callback, null);
+	}
+
+	private void connect(HiveMqClients<T> clients, int index, ConnectCallback callback, Throwable previous) {
+		if (index >= clients.entries().size()) {
+			callback.failed(previous);
+			return;
+		}
+		HiveMqClients.Entry<T> entry = clients.entries().get(index);
+		CompletableFuture<Connected> future;
+		try {
+			// before CONNACK: a resumed session delivers its queued messages right away
+			listen(entry);
+			future = connect(entry.client());
+		}
+		catch (RuntimeException ex) {
+			connect(clients, index + 1, callback, ex);
+			return;
+		}
+		future.whenComplete((connected, ex) -> {
+			if (ex == null) {
+				// a session the broker did not resume ended the flow: open it again before the
+				// subscriptions are sent
+				listen(entry);
+				entry.established().set(true);
+				clients.activate(entry);
+				callback.connected(entry.uri(), connected.sessionPresent(), connected.limits());
+			}
+			else {
+				Throwable cause = unwrap(ex);
+				if (clients.entries().size() > 1) {
+					this.logger.debug("MQTT connect to " + entry.uri() + " failed: " + describe(cause));
+				}
+				connect(clients, index + 1, callback, cause);
+			}
+		});
+	}
+
+	private void listen(HiveMqClients.Entry<T> entry) {
+		if (entry.listening().compareAndSet(false, true)) {
+			listen(entry.client(), entry.listening());
+		}
+	}
+
+	@Override
+	protected final void disconnectClient(HiveMqClients<T> clients, Duration timeout) throws Exception {
+		T client = clients.active().client();
+		CompletableFuture<Void> future = disconnect(client);
+		try {
+			future.get(Math.max(100, timeout.toMillis()), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+	}
+
+	abstract CompletableFuture<Void> disconnect(T client);
+
+	@Override
+	protected final void closeClient(HiveMqClients<T> clients) {
+		for (HiveMqClients.Entry<T> entry : clients.entries()) {
+			if (entry.client().getState() != MqttClientState.DISCONNECTED) {
+				try {
+					disconnect(entry.client());
+				}
+				catch (RuntimeException ex) {
+					this.logger.debug("Closing the MQTT client failed: " + ex.getMessage());
+				}
+			}
+		}
+		this.unacknowledged.clear();
+	}
+
+	@Override
+	protected final void abortClient(HiveMqClients<T> clients) {
+		// the clients stay in use: messages still being processed are acknowledged later
+		for (HiveMqClients.Entry<T> entry : clients.entries()) {
+			if (entry.client().getState() != MqttClientState.DISCONNECTED) {
+				try {
+					disconnect(entry.client());
+				}
+				catch (RuntimeException ex) {
+					this.logger.debug("Aborting the MQTT connect attempt failed: " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	@Override
+	protected final boolean isConnectInProgress(Throwable ex) {
+		return ex instanceof ConnectInProgressException;
+	}
+
+	@Override
+	protected final boolean isClientConnected(HiveMqClients<T> clients) {
+		return clients.isConnected();
+	}
+
+	@Override
+	protected final boolean isNotConnected(Throwable ex) {
+		return unwrap(ex) instanceof MqttClientStateException;
+	}
+
+	@Override
+	protected final boolean resendsAfterReconnect(Throwable ex) {
+		// HiveMQ keeps QoS 1/2 publishes of a kept session and completes them after the
+		// reconnect; when it fails one, it has given it up
+		return false;
+	}
+
+	/**
+	 * Fail fast, so that the base buffers the message, when the client is not connected;
+	 * HiveMQ would fail the publish future instead.
+	 */
+	static void requireConnected(MqttClient client) {
+		if (client.getState() != MqttClientState.CONNECTED) {
+			throw new MqttClientStateException("MQTT client is not connected");
+		}
+	}
+
+	@Override
+	protected final String describe(Throwable ex) {
+		Throwable cause = unwrap(ex);
+		int code = reasonCodeOf(cause);
+		if (code >= 0) {
+			return MqttReasonCodes.describe(code);
+		}
+		if (cause instanceof MqttSessionExpiredException) {
+			return "the session ended with the connection (" + cause.getMessage() + ")";
+		}
+		StringBuilder text = new StringBuilder(String.valueOf(cause.getMessage()));
+		Throwable next = cause.getCause();
+		while (next != null && next != next.getCause()) {
+			text.append(": ").append(next.getClass().getSimpleName()).append(" ").append(next.getMessage());
+			next = next.getCause();
+		}
+		return text.toString();
+	}
+
+	static Throwable unwrap(Throwable ex) {
+		Throwable current = ex;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	// ---- transport
+
+	MqttClientTransportConfig transport(String value) {
+		URI uri = URI.create(value);
+		String scheme = uri.getScheme().toLowerCase();
+		boolean tls = scheme.equals("ssl") || scheme.equals("wss");
+		boolean webSocket = scheme.equals("ws") || scheme.equals("wss");
+		int port = (uri.getPort() >= 0) ? uri.getPort() : switch (scheme) {
+			case "ssl" -> 8883;
+			case "ws" -> 80;
+			case "wss" -> 443;
+			default -> 1883;
+		};
+		long timeout = Math.max(1, this.settings.getConnectionTimeout().toMillis());
+		MqttClientTransportConfigBuilder builder = MqttClientTransportConfig.builder()
+			.serverHost(uri.getHost())
+			.serverPort(port)
+			.socketConnectTimeout(timeout, TimeUnit.MILLISECONDS)
+			.mqttConnectTimeout(timeout, TimeUnit.MILLISECONDS);
+		if (tls) {
+			builder.sslConfig(sslConfig(timeout));
+		}
+		if (webSocket) {
+			MqttWebSocketConfigBuilder webSocketConfig = MqttWebSocketConfig.builder()
+				.handshakeTimeout(timeout, TimeUnit.MILLISECONDS);
+			String path = uri.getRawPath();
+			if (path != null && path.startsWith("/")) {
+				path = path.substring(1);
+			}
+			if (path != null && !path.isEmpty()) {
+				webSocketConfig.serverPath(path);
+			}
+			if (uri.getRawQuery() != null) {
+				webSocketConfig.queryString(uri.getRawQuery());
+			}
+			builder.webSocketConfig(webSocketConfig.build());
+		}
+		return builder.build();
+	}
+
+	private MqttClientSslConfig sslConfig(long timeout) {
+		MqttClientSslConfigBuilder builder = MqttClientSslConfig.builder().handshakeTimeout(timeout, TimeUnit.MILLISECONDS);
+		TrustManagerFactory trust = this.settings.getTrustManagerFactory();
+		if (!this.settings.isHostnameVerification()) {
+			builder.trustManagerFactory(TrustWithoutHostnameVerification.wrap(trust));
+			builder.hostnameVerifier((host, session) -> true);
+		}
+		else if (trust != null) {
+			builder.trustManagerFactory(trust);
+		}
+		if (trust == null && this.settings.getSocketFactory() != null) {
+			this.logger.warn("The HiveMQ MQTT client cannot use the socket factory of the MQTT connection settings; it uses "
+					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle) or set the trust manager "
+					+ "factory of the settings in an MqttConnectionCustomizer");
+		}
+		if (this.settings.getKeyManagerFactory() != null) {
+			builder.keyManagerFactory(this.settings.getKeyManagerFactory());
+		}
+		return builder.build();
+	}
+
+	static byte[] utf8(char[] chars) {
+		ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+		byte[] bytes = Arrays.copyOf(buffer.array(), buffer.limit());
+		Arrays.fill(buffer.array(), (byte) 0);
+		return bytes;
+	}
+
+	static byte[] bytes(ByteBuffer buffer) {
+		ByteBuffer copy = buffer.duplicate();
+		byte[] bytes = new byte[copy.remaining()];
+		copy.get(bytes);
+		return bytes;
+	}
+
+	/**
+	 * The facts of a CONNACK.
+	 *
+	 * @param sessionPresent whether the broker resumed a session
+	 * @param limits the broker limits
+	 */
+	record Connected(boolean sessionPresent, MqttBrokerLimits limits) {
+	}
+
+	/**
+	 * A connect call while an earlier attempt of the same connection is still running.
+	 */
+	static final class ConnectInProgressException extends IllegalStateException {
+
+		ConnectInProgressException() {
+			super("An earlier MQTT connect attempt is still in progress");
+		}
+
+	}
+
+}

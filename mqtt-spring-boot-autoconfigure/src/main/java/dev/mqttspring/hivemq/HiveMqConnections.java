@@ -1,0 +1,42 @@
+package dev.mqttspring.hivemq;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttVersion;
+
+/**
+ * Creates {@link MqttConnection}s backed by the HiveMQ MQTT client
+ * ({@code com.hivemq:hivemq-mqtt-client}). The returned connection is also a
+ * {@link SmartLifecycle} that connects on start and disconnects on stop.
+ * <p>
+ * Unlike the Paho backend, incoming QoS 2 messages are acknowledged (PUBREC) only after
+ * the listeners processed them, and the client keeps the QoS 2 state of a persistent
+ * session across reconnects.
+ *
+ * @author mqtt-spring-boot
+ */
+public final class HiveMqConnections {
+
+	/**
+	 * The lifecycle phase of HiveMQ connections: after an embedded broker, before listener
+	 * containers.
+	 */
+	public static final int PHASE = AbstractMqttClientConnection.PHASE;
+
+	private HiveMqConnections() {
+	}
+
+	/**
+	 * Create a connection for the settings (MQTT 5 or 3.1.1 as configured).
+	 * @param settings the settings
+	 * @return the connection, not yet started
+	 */
+	public static MqttConnection create(MqttConnectionSettings settings) {
+		return (settings.getVersion() == MqttVersion.V5) ? new HiveMqV5Connection(settings)
+				: new HiveMqV3Connection(settings);
+	}
+
+}

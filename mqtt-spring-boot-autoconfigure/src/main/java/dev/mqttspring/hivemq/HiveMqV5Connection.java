@@ -1,0 +1,323 @@
+package dev.mqttspring.hivemq;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubRecException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5UnsubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrictions;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuthBuilder;
+
+import dev.mqttspring.core.MqttBrokerLimits;
+import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttUserProperty;
+
+/**
+ * MQTT 5 connection over the HiveMQ MQTT client's {@link Mqtt5AsyncClient}. Incoming
+ * QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after the listeners finished.
+ */
+final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient, Mqtt5Publish> {
+
+	HiveMqV5Connection(MqttConnectionSettings settings) {
+		super(settings);
+	}
+
+	@Override
+	Mqtt5AsyncClient build(MqttClientBuilder builder) {
+		return builder.useMqttVersion5().buildAsync();
+	}
+
+	@Override
+	void listen(Mqtt5AsyncClient client, AtomicBoolean listening) {
+		client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
+			listening.set(false);
+			this.logger.debug("Incoming message flow ended: " + ex.getMessage());
+		});
+	}
+
+	private void received(Mqtt5Publish publish) {
+		int qos = publish.getQos().getCode();
+		int id = (qos > 0) ? register(publish) : 0;
+		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(), false, id,
+				properties(publish));
+	}
+
+	@Override
+	void acknowledge(Mqtt5Publish publish) {
+		publish.acknowledge();
+	}
+
+	Mqtt5Connect connectMessage() {
+		Mqtt5ConnectBuilder builder = Mqtt5Connect.builder()
+			.keepAlive((int) this.settings.getKeepAlive().toSeconds())
+			.cleanStart(this.settings.isCleanStart())
+			.sessionExpiryInterval(this.settings.getSessionExpiry().toSeconds());
+		// outgoing topic aliases off, as with Paho: a resent message must carry its topic
+		builder.restrictions(restrictions());
+		if (this.settings.getUsername() != null || this.settings.getPassword() != null) {
+			Mqtt5SimpleAuthBuilder auth = Mqtt5SimpleAuth.builder();
+			Mqtt5SimpleAuthBuilder.Complete complete = null;
+			if (this.settings.getUsername() != null) {
+				complete = auth.username(this.settings.getUsername());
+			}
+			if (this.settings.getPassword() != null) {
+				complete = (complete != null) ? complete.password(utf8(this.settings.getPassword()))
+						: auth.password(utf8(this.settings.getPassword()));
+			}
+			builder.simpleAuth(complete.build());
+		}
+		MqttConnectionSettings.Will will = this.settings.getWill();
+		if (will != null) {
+			builder.willPublish(Mqtt5Publish.builder()
+				.topic(will.topic())
+				.payload(will.payload())
+				.qos(MqttQos.fromCode(will.qos()))
+				.retain(will.retain())
+				.asWill()
+				.build());
+		}
+		return builder.build();
+	}
+
+	private com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectRestrictions restrictions() {
+		var builder = com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectRestrictions.builder().sendTopicAliasMaximum(0);
+		if (this.settings.getReceiveMaximum() != null) {
+			builder.receiveMaximum(this.settings.getReceiveMaximum());
+		}
+		return builder.build();
+	}
+
+	@Override
+	CompletableFuture<Connected> connect(Mqtt5AsyncClient client) {
+		return client.connect(connectMessage())
+			.thenApply((connAck) -> new Connected(connAck.isSessionPresent(), limits(connAck)));
+	}
+
+	static MqttBrokerLimits limits(Mqtt5ConnAck connAck) {
+		Mqtt5ConnAckRestrictions restrictions = connAck.getRestrictions();
+		return new MqttBrokerLimits(restrictions.getMaximumQos().getCode(), restrictions.getMaximumPacketSize(),
+				restrictions.isRetainAvailable(), restrictions.isWildcardSubscriptionAvailable(),
+				restrictions.isSharedSubscriptionAvailable(), restrictions.areSubscriptionIdentifiersAvailable(),
+				restrictions.getReceiveMaximum(), restrictions.getTopicAliasMaximum(),
+				connAck.getServerKeepAlive().orElse(-1));
+	}
+
+	@Override
+	protected void publishClient(HiveMqClients<Mqtt5AsyncClient> clients, MqttOutboundMessage message,
+			CompletionCallback callback) {
+		Mqtt5AsyncClient client = clients.active().client();
+		requireConnected(client);
+		client.publish(toHiveMq(message)).whenComplete((result, ex) -> {
+			if (ex != null) {
+				failed(callback, ex);
+				return;
+			}
+			int code = reasonCode(result);
+			if (code >= 0x80) {
+				callback.completed(code);
+			}
+			else if (result.getError().isPresent()) {
+				failed(callback, result.getError().get());
+			}
+			else {
+				callback.completed(Math.max(code, 0));
+			}
+		});
+	}
+
+	private void failed(CompletionCallback callback, Throwable ex) {
+		Throwable cause = unwrap(ex);
+		int code = reasonCodeOf(cause);
+		if (code >= 0x80) {
+			callback.completed(code);
+		}
+		else {
+			callback.failed(cause);
+		}
+	}
+
+	private static int reasonCode(Mqtt5PublishResult result) {
+		if (result instanceof Mqtt5PublishResult.Mqtt5Qos2CompleteResult complete) {
+			int code = complete.getPubRec().getReasonCode().getCode();
+			return (code >= 0x80) ? code : complete.getPubComp().getReasonCode().getCode();
+		}
+		if (result instanceof Mqtt5PublishResult.Mqtt5Qos2Result qos2) {
+			return qos2.getPubRec().getReasonCode().getCode();
+		}
+		if (result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1) {
+			return qos1.getPubAck().getReasonCode().getCode();
+		}
+		return 0;
+	}
+
+	static Mqtt5Publish toHiveMq(MqttOutboundMessage message) {
+		Mqtt5PublishBuilder.Complete builder = Mqtt5Publish.builder()
+			.topic(message.topic())
+			.payload(message.payload())
+			.qos(MqttQos.fromCode(message.qos()))
+			.retain(message.retain());
+		MqttMessageProperties properties = message.properties();
+		if (properties.isEmpty()) {
+			return builder.build();
+		}
+		if (properties.getContentType() != null) {
+			builder.contentType(properties.getContentType());
+		}
+		if (properties.getResponseTopic() != null) {
+			builder.responseTopic(properties.getResponseTopic());
+		}
+		if (properties.getCorrelationData() != null) {
+			builder.correlationData(properties.getCorrelationData());
+		}
+		if (properties.getMessageExpiryInterval() != null) {
+			builder.messageExpiryInterval(properties.getMessageExpiryInterval());
+		}
+		if (properties.getPayloadFormatUtf8() != null) {
+			builder.payloadFormatIndicator(properties.getPayloadFormatUtf8() ? Mqtt5PayloadFormatIndicator.UTF_8
+					: Mqtt5PayloadFormatIndicator.UNSPECIFIED);
+		}
+		if (!properties.getUserProperties().isEmpty()) {
+			Mqtt5UserPropertiesBuilder user = Mqtt5UserProperties.builder();
+			for (MqttUserProperty property : properties.getUserProperties()) {
+				user.add(property.name(), property.value());
+			}
+			builder.userProperties(user.build());
+		}
+		return builder.build();
+	}
+
+	static MqttMessageProperties properties(Mqtt5Publish publish) {
+		List<? extends Mqtt5UserProperty> user = publish.getUserProperties().asList();
+		boolean utf8 = publish.getPayloadFormatIndicator().orElse(null) == Mqtt5PayloadFormatIndicator.UTF_8;
+		if (publish.getContentType().isEmpty() && publish.getResponseTopic().isEmpty()
+				&& publish.getCorrelationData().isEmpty() && publish.getMessageExpiryInterval().isEmpty() && user.isEmpty()
+				&& !utf8) {
+			return MqttMessageProperties.NONE;
+		}
+		MqttMessageProperties.Builder builder = MqttMessageProperties.builder();
+		publish.getContentType().ifPresent((type) -> builder.contentType(type.toString()));
+		publish.getCorrelationData().ifPresent((data) -> builder.correlationData(bytes(data)));
+		if (publish.getMessageExpiryInterval().isPresent()) {
+			builder.messageExpiryInterval(publish.getMessageExpiryInterval().getAsLong());
+		}
+		publish.getResponseTopic().ifPresent((topic) -> {
+			try {
+				builder.responseTopic(topic.toString());
+			}
+			catch (IllegalArgumentException ex) {
+				// an invalid response topic from the wire is dropped: a reply could not be sent to it
+			}
+		});
+		if (utf8) {
+			builder.payloadFormatUtf8(true);
+		}
+		for (Mqtt5UserProperty property : user) {
+			builder.userProperty(property.getName().toString(), property.getValue().toString());
+		}
+		// the HiveMQ client does not expose subscription identifiers: the connection matches
+		// the topic against the subscribed filters instead
+		return builder.build();
+	}
+
+	@Override
+	protected void subscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
+			SubscribeCallback callback) {
+		Mqtt5AsyncClient client = clients.active().client();
+		Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build();
+		client.subscribe(subscribe).whenComplete((subAck, ex) -> {
+			if (ex == null) {
+				callback.subscribed(firstCode(subAck));
+				return;
+			}
+			Throwable cause = unwrap(ex);
+			if (cause instanceof Mqtt5SubAckException refused) {
+				callback.subscribed(firstCode(refused.getMqttMessage()));
+			}
+			else {
+				callback.failed(cause);
+			}
+		});
+	}
+
+	private static int firstCode(Mqtt5SubAck subAck) {
+		return subAck.getReasonCodes().isEmpty() ? 0x80 : subAck.getReasonCodes().get(0).getCode();
+	}
+
+	@Override
+	protected void unsubscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, CompletionCallback callback) {
+		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete((unsubAck, ex) -> {
+			if (ex == null) {
+				callback.completed(0);
+			}
+			else {
+				callback.failed(unwrap(ex));
+			}
+		});
+	}
+
+	@Override
+	CompletableFuture<Void> disconnect(Mqtt5AsyncClient client) {
+		return client.disconnect();
+	}
+
+	@Override
+	String describeDisconnect(Throwable cause) {
+		if (cause instanceof Mqtt5DisconnectException disconnect) {
+			Mqtt5Disconnect message = disconnect.getMqttMessage();
+			return "disconnected by the broker: " + MqttReasonCodes.describe(message.getReasonCode().getCode())
+					+ message.getReasonString().map((reason) -> " - " + reason).orElse("");
+		}
+		return describe(cause);
+	}
+
+	@Override
+	protected int reasonCodeOf(Throwable ex) {
+		Throwable cause = unwrap(ex);
+		if (cause instanceof Mqtt5ConnAckException connAck) {
+			return connAck.getMqttMessage().getReasonCode().getCode();
+		}
+		if (cause instanceof Mqtt5DisconnectException disconnect) {
+			return disconnect.getMqttMessage().getReasonCode().getCode();
+		}
+		if (cause instanceof Mqtt5PubAckException pubAck) {
+			return pubAck.getMqttMessage().getReasonCode().getCode();
+		}
+		if (cause instanceof Mqtt5PubRecException pubRec) {
+			return pubRec.getMqttMessage().getReasonCode().getCode();
+		}
+		if (cause instanceof Mqtt5SubAckException subAck) {
+			return firstCode(subAck.getMqttMessage());
+		}
+		if (cause instanceof Mqtt5UnsubAckException unsubAck && !unsubAck.getMqttMessage().getReasonCodes().isEmpty()) {
+			return unsubAck.getMqttMessage().getReasonCodes().get(0).getCode();
+		}
+		return -1;
+	}
+
+}

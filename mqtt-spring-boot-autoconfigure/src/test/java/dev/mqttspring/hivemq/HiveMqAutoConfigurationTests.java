@@ -1,0 +1,160 @@
+package dev.mqttspring.hivemq;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.mqttspring.autoconfigure.InvalidMqttPropertyException;
+import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
+import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnectionSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Choosing the client library with {@code mqtt.client-library}: Paho by default, HiveMQ
+ * when chosen or when Paho is absent, and a clear error when the chosen library is
+ * missing.
+ */
+class HiveMqAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class))
+		.withPropertyValues("mqtt.url=tcp://127.0.0.1:1883", "mqtt.automatic-reconnect=false",
+				"mqtt.connection-timeout=1s");
+
+	@Test
+	void pahoIsTheDefault() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class);
+			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.paho");
+		});
+	}
+
+	@Test
+	void hiveMqWhenChosen() {
+		this.runner.withPropertyValues("mqtt.client-library=hivemq").run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class);
+			MqttConnection connection = context.getBean(MqttConnection.class);
+			assertThat(connection.getClass().getSimpleName()).isEqualTo("HiveMqV5Connection");
+			assertThat(connection.isConnected()).isTrue();
+		});
+	}
+
+	@Test
+	void hiveMqForMqtt311WhenChosenInUpperCase() {
+		this.runner.withPropertyValues("mqtt.client-library=HIVEMQ", "mqtt.version=3.1.1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(MqttConnection.class).getClass().getSimpleName()).isEqualTo("HiveMqV3Connection");
+		});
+	}
+
+	@Test
+	void pahoWhenChosenExplicitly() {
+		this.runner.withPropertyValues("mqtt.client-library=paho").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.paho");
+		});
+	}
+
+	@Test
+	void hiveMqWhenPahoIsAbsent() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho")).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class);
+			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.hivemq");
+		});
+	}
+
+	@Test
+	void pahoWhenTheHiveMqClientIsAbsent() {
+		this.runner.withClassLoader(new FilteredClassLoader("com.hivemq.client")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.paho");
+		});
+	}
+
+	@Test
+	void noConnectionWithoutAnyClientLibrary() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho", "com.hivemq.client"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MqttConnection.class));
+	}
+
+	@Test
+	void chosenHiveMqClientMissingFailsWithTheDependencyToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("com.hivemq.client"))
+			.withPropertyValues("mqtt.client-library=hivemq")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidMqttPropertyException.class)
+					.hasMessageContaining("mqtt.client-library")
+					.hasMessageContaining("com.hivemq:hivemq-mqtt-client");
+			});
+	}
+
+	@Test
+	void chosenPahoMissingFailsWithTheDependencyToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho"))
+			.withPropertyValues("mqtt.client-library=paho")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidMqttPropertyException.class)
+					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.mqttv5.client");
+			});
+	}
+
+	@Test
+	void unknownClientLibraryFailsBinding() {
+		this.runner.withPropertyValues("mqtt.client-library=mosquitto")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("mqtt.client-library"));
+	}
+
+	@Test
+	void filePersistenceIsRefusedWithHiveMq() {
+		this.runner.withPropertyValues("mqtt.client-library=hivemq", "mqtt.persistence.type=file").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidMqttPropertyException.class)
+				.hasMessageContaining("mqtt.persistence.type");
+		});
+	}
+
+	@Test
+	void sslBundleProvidesTrustAndKeyManagersForHiveMq() {
+		java.nio.file.Path directory = createTempDirectory();
+		dev.mqttspring.testsupport.TestCertificates certificates = dev.mqttspring.testsupport.TestCertificates
+			.generate(directory);
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration.class))
+			.withPropertyValues("mqtt.url=ssl://127.0.0.1:1", "mqtt.ssl.bundle=client",
+					"spring.ssl.bundle.pem.client.truststore.certificate=file:" + certificates.caCertificate(),
+					"spring.ssl.bundle.pem.client.keystore.certificate=file:" + certificates.clientCertificate(),
+					"spring.ssl.bundle.pem.client.keystore.private-key=file:" + certificates.clientPrivateKey())
+			.run((context) -> {
+				MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+				assertThat(settings.getSocketFactory()).isNotNull();
+				assertThat(settings.getTrustManagerFactory()).isNotNull();
+				assertThat(settings.getKeyManagerFactory()).isNotNull();
+			});
+	}
+
+	private static java.nio.file.Path createTempDirectory() {
+		try {
+			return java.nio.file.Files.createTempDirectory("hivemq-certificates");
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String backend(MqttConnection connection) {
+		return connection.getClass().getPackageName();
+	}
+
+}
