@@ -95,15 +95,26 @@ final class Report {
 		return md.toString();
 	}
 
+	/**
+	 * The starter contenders that get ratio columns: the default (Paho) backend and the
+	 * HiveMQ backend.
+	 */
+	private static final List<String> STARTERS = List.of("d", "d-hivemq");
+
 	private void appendThroughput(StringBuilder md) {
 		md.append("## Throughput (messages/s received; median of runs, min-max)\n\n");
 		md.append("| Scenario |");
 		this.contenders.forEach((spec) -> md.append(' ').append(spec.label()).append(" |"));
 		List<String> bases = ratioBases();
-		bases.forEach((base) -> md.append(" d/").append(base).append(" |"));
+		List<String> starters = STARTERS.stream()
+			.filter((key) -> this.contenders.stream().anyMatch((spec) -> spec.key().equals(key)))
+			.toList();
+		for (String starterKey : starters) {
+			bases.forEach((base) -> md.append(' ').append(starterLabel(starterKey)).append('/').append(base).append(" |"));
+		}
 		md.append("\n|---|");
 		this.contenders.forEach((spec) -> md.append("---:|"));
-		bases.forEach((base) -> md.append("---:|"));
+		starters.forEach((starterKey) -> bases.forEach((base) -> md.append("---:|")));
 		md.append('\n');
 		for (Scenario scenario : this.scenarios) {
 			md.append("| ").append(scenario.label()).append(" |");
@@ -126,19 +137,25 @@ final class Report {
 				}
 				md.append(" |");
 			}
-			Stats starter = stats("d", scenario);
-			for (String base : bases) {
-				Stats other = stats(base, scenario);
-				md.append(' ').append((starter.count() > 0 && other.count() > 0)
-						? String.format(Locale.ROOT, "%.2f", starter.median() / other.median()) : "-").append(" |");
+			for (String starterKey : starters) {
+				Stats starter = stats(starterKey, scenario);
+				for (String base : bases) {
+					Stats other = stats(base, scenario);
+					md.append(' ').append((starter.count() > 0 && other.count() > 0)
+							? String.format(Locale.ROOT, "%.2f", starter.median() / other.median()) : "-").append(" |");
+				}
 			}
 			md.append('\n');
 		}
 		md.append('\n');
 	}
 
+	private static String starterLabel(String key) {
+		return key.equals("d") ? "d" : "d-h";
+	}
+
 	private List<String> ratioBases() {
-		boolean hasStarter = this.contenders.stream().anyMatch((spec) -> spec.key().equals("d"));
+		boolean hasStarter = this.contenders.stream().anyMatch((spec) -> STARTERS.contains(spec.key()));
 		if (!hasStarter) {
 			return List.of();
 		}

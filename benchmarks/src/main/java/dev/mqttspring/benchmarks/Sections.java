@@ -21,6 +21,8 @@ final class Sections {
 
 	static List<ContenderSpec> starterContenders() {
 		return List.of(new ContenderSpec("d", "(d) starter", false, StarterContender::new),
+				new ContenderSpec("d-hivemq", "(d-h) starter, mqtt.client-library=hivemq", false,
+						() -> new StarterContender(StarterContender.Split.NONE, "mqtt.client-library=hivemq")),
 				new ContenderSpec("d-sub", "(d-sub) raw Paho -> starter listener", false,
 						() -> new StarterContender(StarterContender.Split.RAW_PUBLISHER)),
 				new ContenderSpec("d-pub", "(d-pub) starter template -> raw Paho", false,

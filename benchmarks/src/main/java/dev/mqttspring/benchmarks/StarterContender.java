@@ -47,8 +47,20 @@ final class StarterContender implements Contender {
 	 * @param split whether one side is replaced by raw Paho (a-buf) to locate a bottleneck
 	 */
 	StarterContender(Split split) {
-		this.split = split;
+		this(split, new String[0]);
 	}
+
+	/**
+	 * Create a contender with extra application properties.
+	 * @param split whether one side is replaced by raw Paho (a-buf) to locate a bottleneck
+	 * @param properties extra properties, such as {@code mqtt.client-library=hivemq}
+	 */
+	StarterContender(Split split, String... properties) {
+		this.split = split;
+		this.properties = properties;
+	}
+
+	private final String[] properties;
 
 	private MqttTemplate template;
 
@@ -63,7 +75,9 @@ final class StarterContender implements Contender {
 		MessageSink starterSink = (this.split == Split.RAW_SUBSCRIBER) ? (sequence, sent) -> {
 		} : sink;
 		String listenerTopic = (this.split == Split.RAW_SUBSCRIBER) ? topic + "/unused" : topic;
-		this.context = application(broker, StarterApplication.class, starterSink, "bench.topic=" + listenerTopic).run();
+		this.context = application(broker, StarterApplication.class, starterSink, "bench.topic=" + listenerTopic)
+			.properties(this.properties)
+			.run();
 		this.template = this.context.getBean(MqttTemplate.class);
 		awaitSubscriptions(this.context.getBean(MqttConnection.class), 1, 10_000);
 		if (this.split != Split.NONE) {
