@@ -102,7 +102,7 @@ public final class BenchmarkRunner {
 	}
 
 	private static void runLatency(Options options, Broker broker, Report report) {
-		List<ContenderSpec> contenders = Contenders.select(List.of("a", "c", "d")).stream()
+		List<ContenderSpec> contenders = Contenders.select(List.of("a", "c", "d", "d-hivemq")).stream()
 			.filter((spec) -> options.contenders.isEmpty() || options.contenders.contains(spec.key()))
 			.toList();
 		int seconds = options.quick ? 3 : 10;
