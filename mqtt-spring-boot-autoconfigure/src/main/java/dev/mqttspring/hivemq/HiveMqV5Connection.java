@@ -1,7 +1,10 @@
 package dev.mqttspring.hivemq;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.hivemq.client.mqtt.MqttClientBuilder;
@@ -36,6 +39,8 @@ import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttSubscriptionResult;
+import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
@@ -43,6 +48,8 @@ import dev.mqttspring.core.MqttUserProperty;
  * QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after the listeners finished.
  */
 final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient, Mqtt5Publish> {
+
+	private final Set<String> reportedOverlaps = ConcurrentHashMap.newKeySet();
 
 	HiveMqV5Connection(MqttConnectionSettings settings) {
 		super(settings);
@@ -252,7 +259,11 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 		Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build();
 		client.subscribe(subscribe).whenComplete((subAck, ex) -> {
 			if (ex == null) {
-				callback.subscribed(firstCode(subAck));
+				int code = firstCode(subAck);
+				callback.subscribed(code);
+				if (code < 0x80) {
+					warnAboutOverlaps(filter);
+				}
 				return;
 			}
 			Throwable cause = unwrap(ex);
@@ -263,6 +274,64 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 				callback.failed(cause);
 			}
 		});
+	}
+
+	/**
+	 * Warn, once per pair of filters, that a granted filter overlaps another granted filter
+	 * of this connection. Brokers that send MQTT 5 clients one copy per matching
+	 * subscription (mosquitto, EMQX) then deliver a message several times, and the HiveMQ
+	 * client 1.3.7 neither exposes the subscription identifiers that tell the copies apart
+	 * nor uses them to route the copies to per-subscription flows (hivemq-mqtt-client#596).
+	 */
+	private void warnAboutOverlaps(String filter) {
+		List<String> overlapping = new ArrayList<>();
+		for (SubscriptionState other : getSubscriptions()) {
+			MqttSubscriptionResult result = other.result();
+			if (!other.filter().equals(filter) && result != null && result.isGranted() && overlap(filter, other.filter())
+					&& this.reportedOverlaps.add(pair(filter, other.filter()))) {
+				overlapping.add(other.filter());
+			}
+		}
+		if (!overlapping.isEmpty()) {
+			this.logger.warn("The MQTT 5 subscription '" + filter + "' of client '" + getClientId() + "' overlaps "
+					+ overlapping + ": with mqtt.client-library=hivemq, a broker that sends one copy per matching "
+					+ "subscription (such as mosquitto) delivers a message on a topic that several of these filters match "
+					+ "once per matching filter to each of their listeners, because the HiveMQ MQTT client does not expose "
+					+ "subscription identifiers. Use mqtt.client-library=paho, MQTT 3.1.1, or filters that do not overlap");
+		}
+	}
+
+	private static String pair(String first, String second) {
+		return (first.compareTo(second) < 0) ? first + "\n" + second : second + "\n" + first;
+	}
+
+	/**
+	 * Return whether some topic name matches both filters; a shared subscription is
+	 * compared without its {@code $share/<group>/} prefix.
+	 */
+	static boolean overlap(String first, String second) {
+		String[] a = MqttTopics.stripShare(first).split("/", -1);
+		String[] b = MqttTopics.stripShare(second).split("/", -1);
+		if (startsWithWildcard(a) != startsWithWildcard(b) && (a[0].startsWith("$") || b[0].startsWith("$"))) {
+			// topics starting with '$' do not match filters starting with a wildcard
+			return false;
+		}
+		int common = Math.min(a.length, b.length);
+		for (int i = 0; i < common; i++) {
+			if (a[i].equals("#") || b[i].equals("#")) {
+				return true;
+			}
+			if (!a[i].equals("+") && !b[i].equals("+") && !a[i].equals(b[i])) {
+				return false;
+			}
+		}
+		// 'a/#' also matches 'a'
+		return a.length == b.length || (a.length > common && a[common].equals("#"))
+				|| (b.length > common && b[common].equals("#"));
+	}
+
+	private static boolean startsWithWildcard(String[] levels) {
+		return levels[0].equals("+") || levels[0].equals("#");
 	}
 
 	private static int firstCode(Mqtt5SubAck subAck) {
