@@ -18,6 +18,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
 
@@ -191,9 +192,9 @@ final class MqttSettingsFactory {
 			}
 			if (uri.getHost() == null) {
 				throw new InvalidMqttPropertyException("mqtt.url", value, "no host; use e.g. " + scheme + "://localhost:"
-						+ defaultPort(scheme));
+						+ MqttServerUris.defaultPort(scheme));
 			}
-			boolean secure = scheme.equals("ssl") || scheme.equals("wss");
+			boolean secure = MqttServerUris.isTls(uri);
 			if (tls != null && tls != secure) {
 				throw new InvalidMqttPropertyException("mqtt.url", String.join(",", uris),
 						"a failover list must be all TLS (ssl://, wss://) or all plain (tcp://, ws://), not a mix");
@@ -201,15 +202,6 @@ final class MqttSettingsFactory {
 			tls = secure;
 		}
 		return tls;
-	}
-
-	private static int defaultPort(String scheme) {
-		return switch (scheme) {
-			case "ssl" -> 8883;
-			case "ws" -> 80;
-			case "wss" -> 443;
-			default -> 1883;
-		};
 	}
 
 	private static void topic(String property, String topic) {

@@ -40,6 +40,7 @@ import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
@@ -513,23 +514,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		for (String candidate : this.settings.getServerUris()) {
 			URI uri = URI.create(candidate);
 			if (candidate.equals(reported) || (uri.getScheme().equalsIgnoreCase(actual.getScheme())
-					&& uri.getHost().equalsIgnoreCase(actual.getHost()) && port(uri) == port(actual))) {
+					&& uri.getHost().equalsIgnoreCase(actual.getHost()) && MqttServerUris.port(uri) == MqttServerUris.port(actual))) {
 				return candidate;
 			}
 		}
 		return reported;
-	}
-
-	private static int port(URI uri) {
-		if (uri.getPort() >= 0) {
-			return uri.getPort();
-		}
-		return switch (uri.getScheme().toLowerCase()) {
-			case "ssl" -> 8883;
-			case "ws" -> 80;
-			case "wss" -> 443;
-			default -> 1883;
-		};
 	}
 
 	private void onConnected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {

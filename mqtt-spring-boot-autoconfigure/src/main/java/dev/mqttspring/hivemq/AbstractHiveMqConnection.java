@@ -37,6 +37,7 @@ import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttServerUris;
 
 /**
  * What the HiveMQ MQTT 5 and 3.1.1 connections share: a client per server URI with
@@ -295,15 +296,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	MqttClientTransportConfig transport(String value) {
 		URI uri = URI.create(value);
-		String scheme = uri.getScheme().toLowerCase();
-		boolean tls = scheme.equals("ssl") || scheme.equals("wss");
-		boolean webSocket = scheme.equals("ws") || scheme.equals("wss");
-		int port = (uri.getPort() >= 0) ? uri.getPort() : switch (scheme) {
-			case "ssl" -> 8883;
-			case "ws" -> 80;
-			case "wss" -> 443;
-			default -> 1883;
-		};
+		boolean tls = MqttServerUris.isTls(uri);
+		boolean webSocket = MqttServerUris.isWebSocket(uri);
+		int port = MqttServerUris.port(uri);
 		long timeout = Math.max(1, this.settings.getConnectionTimeout().toMillis());
 		MqttClientTransportConfigBuilder builder = MqttClientTransportConfig.builder()
 			.serverHost(uri.getHost())

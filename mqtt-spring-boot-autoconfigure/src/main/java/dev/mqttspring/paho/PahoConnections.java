@@ -17,6 +17,7 @@ import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttVersion;
 
 /**
@@ -67,8 +68,7 @@ public final class PahoConnections {
 	 * @return whether TLS is used
 	 */
 	public static boolean usesTls(MqttConnectionSettings settings) {
-		String scheme = URI.create(settings.getServerUris().get(0)).getScheme();
-		return "ssl".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme);
+		return MqttServerUris.isTls(URI.create(settings.getServerUris().get(0)));
 	}
 
 	private static SocketFactory defaultSslFactory() {
