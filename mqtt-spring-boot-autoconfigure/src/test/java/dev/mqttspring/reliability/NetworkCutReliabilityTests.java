@@ -41,7 +41,7 @@ class NetworkCutReliabilityTests {
 	private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
 	@ParameterizedTest(name = "MQTT {0}")
-	@ValueSource(strings = { "5" })
+	@ValueSource(strings = { "5", "3.1.1" })
 	void cutsDuringQos2FlowsDeliverEachMessageExactlyOnce(String version) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start();
 				TcpProxy publisherProxy = TcpProxy.start("127.0.0.1", broker.port());
