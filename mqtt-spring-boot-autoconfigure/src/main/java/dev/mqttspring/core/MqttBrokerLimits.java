@@ -30,4 +30,22 @@ public record MqttBrokerLimits(int maximumQos, long maximumPacketSize, boolean r
 	public static final MqttBrokerLimits UNRESTRICTED = new MqttBrokerLimits(2, PROTOCOL_MAXIMUM_PACKET_SIZE, true, true,
 			true, true, 65_535, 0, -1);
 
+	/**
+	 * The QoS 1/2 publishes kept in flight on an MQTT 3.1.1 connection. A 3.1.1 broker
+	 * cannot announce how many it accepts, but may still enforce a limit: mosquitto 2
+	 * applies {@code max_inflight_messages} (default 20, the receive maximum it announces
+	 * to MQTT 5 clients) to incoming QoS 2 messages awaiting PUBREL and drops the 3.1.1
+	 * connection of a client that exceeds it, after a PUBREC that the client takes as
+	 * success (the message is lost). A client that sends everything in flight again after
+	 * a reconnect then loops through disconnects.
+	 */
+	public static final int MQTT_3_1_1_RECEIVE_MAXIMUM = 20;
+
+	/**
+	 * Limits of an MQTT 3.1.1 connection: the protocol's (no subscription identifiers),
+	 * with {@link #MQTT_3_1_1_RECEIVE_MAXIMUM} publishes in flight.
+	 */
+	public static final MqttBrokerLimits MQTT_3_1_1 = new MqttBrokerLimits(2, PROTOCOL_MAXIMUM_PACKET_SIZE, true, true,
+			true, false, MQTT_3_1_1_RECEIVE_MAXIMUM, 0, -1);
+
 }

@@ -29,8 +29,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
  */
 final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient, Mqtt3Publish> {
 
-	private static final MqttBrokerLimits V3_LIMITS = new MqttBrokerLimits(2, MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE,
-			true, true, true, false, 65_535, 0, -1);
+	private static final MqttBrokerLimits V3_LIMITS = MqttBrokerLimits.MQTT_3_1_1;
 
 	HiveMqV3Connection(MqttConnectionSettings settings) {
 		super(settings);

@@ -32,23 +32,11 @@ import dev.mqttspring.core.MqttOutboundMessage;
 /**
  * MQTT 3.1.1 connection over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
  * are not sent; the broker limits are the protocol's, narrowed by configuration, apart
- * from the publishes in flight (see {@link #V3_RECEIVE_MAXIMUM}).
+ * from the publishes in flight (see {@link MqttBrokerLimits#MQTT_3_1_1_RECEIVE_MAXIMUM}).
  */
 final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
 
-	/**
-	 * The QoS 1/2 publishes kept in flight. An MQTT 3.1.1 broker cannot announce how many
-	 * it accepts, but may still enforce a limit: mosquitto 2 applies
-	 * {@code max_inflight_messages} (default 20, the receive maximum it announces to MQTT 5
-	 * clients) to incoming QoS 2 messages awaiting PUBREL and drops the 3.1.1 connection
-	 * of a client that exceeds it, after a PUBREC that the client takes as success (the
-	 * message is lost). Paho's 3.1.1 client sends everything in flight again at once after
-	 * a reconnect, so a larger window ends in a loop of disconnects.
-	 */
-	static final int V3_RECEIVE_MAXIMUM = 20;
-
-	private static final MqttBrokerLimits V3_LIMITS = new MqttBrokerLimits(2, MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE,
-			true, true, true, false, V3_RECEIVE_MAXIMUM, 0, -1);
+	private static final MqttBrokerLimits V3_LIMITS = MqttBrokerLimits.MQTT_3_1_1;
 
 	private volatile @Nullable KeepAlive keepAlive;
 

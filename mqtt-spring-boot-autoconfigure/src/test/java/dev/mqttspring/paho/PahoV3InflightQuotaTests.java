@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttConnectionState;
@@ -44,7 +45,7 @@ class PahoV3InflightQuotaTests {
 			MqttConnection connection = PahoConnections.create(settings);
 			((AbstractMqttClientConnection<?>) connection).start();
 			try {
-				assertThat(connection.getBrokerLimits().receiveMaximum()).isEqualTo(PahoV3Connection.V3_RECEIVE_MAXIMUM);
+				assertThat(connection.getBrokerLimits().receiveMaximum()).isEqualTo(MqttBrokerLimits.MQTT_3_1_1_RECEIVE_MAXIMUM);
 				String topic = "v3-quota/" + UUID.randomUUID();
 				List<CompletableFuture<Void>> futures = new ArrayList<>(MESSAGES);
 				for (int i = 0; i < MESSAGES; i++) {
