@@ -94,7 +94,8 @@ public class MqttProperties {
 
 	/**
 	 * Maximum number of QoS 1/2 publishes awaiting acknowledgement; further publishes wait
-	 * for a free slot. MQTT 5 brokers may announce a lower receive maximum, which wins.
+	 * for a free slot. MQTT 5 brokers may announce a lower receive maximum, which wins; on
+	 * MQTT 3.1.1, which cannot announce it, at most 20 (mosquitto's default limit).
 	 */
 	private int maxInflight = 1000;
 
