@@ -32,6 +32,8 @@ import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
 import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import io.reactivex.Scheduler;
+import io.reactivex.schedulers.Schedulers;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -51,6 +53,8 @@ import dev.mqttspring.core.MqttServerUris;
  * @param <P> the HiveMQ incoming publish type
  */
 abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends AbstractMqttClientConnection<HiveMqClients<T>> {
+
+	private static final Scheduler DIRECT = Schedulers.from(Runnable::run);
 
 	private final Map<Integer, P> unacknowledged = new ConcurrentHashMap<>();
 
@@ -121,6 +125,12 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			MqttClientBuilder builder = MqttClient.builder()
 				.identifier(this.settings.getClientId())
 				.transportConfig(transport(uri))
+				// callbacks and futures complete on the client's Netty thread instead of a hop
+				// to RxJava's computation pool: the connection only hands messages to the
+				// listener containers there and never blocks (as on Paho's callback thread)
+				.executorConfig()
+				.applicationScheduler(DIRECT)
+				.applyExecutorConfig()
 				.addDisconnectedListener((context) -> disconnected(context, established));
 			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
 		}

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
-import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.GenericMessage;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
@@ -62,7 +62,7 @@ final class MqttMessageHeaderMapper {
 			headers.put(MqttHeaders.SUBSCRIPTION_IDENTIFIERS, properties.getSubscriptionIdentifiers());
 		}
 		headers.putAll(extraHeaders);
-		return MessageBuilder.withPayload(message.getPayload()).copyHeaders(headers).build();
+		return new GenericMessage<>(message.getPayload(), headers);
 	}
 
 	private static void putIfNotNull(Map<String, Object> headers, String name, Object value) {
