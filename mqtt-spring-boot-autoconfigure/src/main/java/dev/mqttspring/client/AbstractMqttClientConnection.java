@@ -2,10 +2,14 @@ package dev.mqttspring.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,6 +185,19 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * Whether an exception from a publish call means "not connected right now".
 	 */
 	protected abstract boolean isNotConnected(Throwable ex);
+
+	/**
+	 * Return the UTF-8 bytes of a password, as MQTT sends it, wiping the intermediate
+	 * buffer.
+	 * @param chars the password
+	 * @return the encoded password
+	 */
+	protected static byte[] utf8(char[] chars) {
+		ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+		byte[] bytes = Arrays.copyOf(buffer.array(), buffer.limit());
+		Arrays.fill(buffer.array(), (byte) 0);
+		return bytes;
+	}
 
 	/**
 	 * Return the keep-alive probe of the client's current connection, or {@code null} to

@@ -2,11 +2,8 @@ package dev.mqttspring.hivemq;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -355,13 +352,6 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			builder.keyManagerFactory(this.settings.getKeyManagerFactory());
 		}
 		return builder.build();
-	}
-
-	static byte[] utf8(char[] chars) {
-		ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
-		byte[] bytes = Arrays.copyOf(buffer.array(), buffer.limit());
-		Arrays.fill(buffer.array(), (byte) 0);
-		return bytes;
 	}
 
 	static byte[] bytes(ByteBuffer buffer) {

@@ -1,12 +1,8 @@
 package dev.mqttspring.paho;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
@@ -78,13 +74,6 @@ public final class PahoConnections {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("No default TLS context", ex);
 		}
-	}
-
-	static byte[] utf8(char[] chars) {
-		ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
-		byte[] bytes = Arrays.copyOf(buffer.array(), buffer.limit());
-		Arrays.fill(buffer.array(), (byte) 0);
-		return bytes;
 	}
 
 	static String describe(Throwable ex, int reasonCode) {

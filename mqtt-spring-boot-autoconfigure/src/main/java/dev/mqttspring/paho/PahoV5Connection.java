@@ -90,7 +90,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 			options.setUserName(this.settings.getUsername());
 		}
 		if (this.settings.getPassword() != null) {
-			options.setPassword(PahoConnections.utf8(this.settings.getPassword()));
+			options.setPassword(utf8(this.settings.getPassword()));
 		}
 		options.setKeepAliveInterval((int) this.settings.getKeepAlive().toSeconds());
 		options.setConnectionTimeout((int) Math.max(1, this.settings.getConnectionTimeout().toSeconds()));
