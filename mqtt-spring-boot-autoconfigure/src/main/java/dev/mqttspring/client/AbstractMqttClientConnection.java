@@ -613,7 +613,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.lock.lock();
 		try {
 			cancelKeepAliveWatchdog();
-			this.parked.clear();
+			// the broker sends the unacknowledged ones again
+			this.parked.removeIf((parked) -> !parked.keepOnLoss);
 			setState(MqttConnectionState.DISCONNECTED);
 		}
 		finally {
@@ -1179,29 +1180,63 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 */
 	protected void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
 			MqttMessageProperties properties) {
+		dispatch(topic, payload, qos, retained, duplicate, messageId, properties, NO_ACK);
+	}
+
+	/**
+	 * Dispatch an incoming message like {@link #dispatch(String, byte[], int, boolean,
+	 * boolean, int, MqttMessageProperties)} and run {@code processed} when it is
+	 * acknowledged (every matching listener is done with it), after the acknowledgement
+	 * went to the client library. Never throws.
+	 */
+	protected void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
+			MqttMessageProperties properties, Runnable processed) {
+		Runnable ack;
+		if (qos == 0) {
+			ack = processed;
+		}
+		else if (processed == NO_ACK) {
+			ack = () -> acknowledge(messageId, qos);
+		}
+		else {
+			ack = () -> {
+				acknowledge(messageId, qos);
+				processed.run();
+			};
+		}
+		dispatch(new Parked(topic, payload, qos, retained, duplicate, messageId, properties, ack,
+				!isRedeliveredAfterLoss(qos)));
+	}
+
+	/**
+	 * Return whether the broker sends a QoS 1/2 message again when the connection is lost
+	 * before the application acknowledged it. Messages it does not send again are held
+	 * across a connection loss while no subscription matches them.
+	 * @param qos the message's QoS
+	 * @return {@code true} unless the client library acknowledges such messages on its own
+	 */
+	protected boolean isRedeliveredAfterLoss(int qos) {
+		return true;
+	}
+
+	private void dispatch(Parked message) {
 		boolean outer = IN_CALLBACK.get() == null;
 		if (outer) {
 			IN_CALLBACK.set(Boolean.TRUE);
 		}
 		try {
-			doDispatch(topic, payload, qos, retained, duplicate, messageId, properties);
+			List<MqttSubscription> targets = targets(message.topic, message.properties.getSubscriptionIdentifiers());
+			if (targets.isEmpty()) {
+				park(message);
+				return;
+			}
+			deliver(targets, message);
 		}
 		finally {
 			if (outer) {
 				IN_CALLBACK.remove();
 			}
 		}
-	}
-
-	private void doDispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
-			MqttMessageProperties properties) {
-		Runnable ack = (qos > 0) ? () -> acknowledge(messageId, qos) : NO_ACK;
-		List<MqttSubscription> targets = targets(topic, properties.getSubscriptionIdentifiers());
-		if (targets.isEmpty()) {
-			park(new Parked(topic, payload, qos, retained, duplicate, messageId, properties, ack));
-			return;
-		}
-		deliver(targets, topic, payload, qos, retained, duplicate, messageId, properties, ack);
 	}
 
 	private List<MqttSubscription> targets(String topic, List<Integer> ids) {
@@ -1222,12 +1257,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return targets;
 	}
 
-	private void deliver(List<MqttSubscription> targets, String topic, byte[] payload, int qos, boolean retained,
-			boolean duplicate, int messageId, MqttMessageProperties properties, Runnable ack) {
-		Runnable shared = (targets.size() == 1) ? ack : countdown(targets.size(), ack);
+	private void deliver(List<MqttSubscription> targets, Parked parked) {
+		String topic = parked.topic;
+		Runnable shared = (targets.size() == 1) ? parked.ack : countdown(targets.size(), parked.ack);
 		for (MqttSubscription target : targets) {
-			MqttInboundMessage message = new MqttInboundMessage(topic, payload, qos, retained, duplicate, messageId,
-					properties, shared);
+			MqttInboundMessage message = new MqttInboundMessage(topic, parked.payload, parked.qos, parked.retained,
+					parked.duplicate, parked.messageId, parked.properties, shared);
 			try {
 				target.getHandler().handleMessage(message);
 			}
@@ -1269,8 +1304,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.lock.unlock();
 		}
 		if (!late.isEmpty()) {
-			deliver(late, parked.topic, parked.payload, parked.qos, parked.retained, parked.duplicate, parked.messageId,
-					parked.properties, parked.ack);
+			deliver(late, parked);
 			return;
 		}
 		if (overflow) {
@@ -1298,7 +1332,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.lock.unlock();
 		}
 		for (Parked p : candidates) {
-			dispatch(p.topic, p.payload, p.qos, p.retained, p.duplicate, p.messageId, p.properties);
+			dispatch(p);
 		}
 	}
 
@@ -1427,8 +1461,14 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	}
 
+	/**
+	 * A received message on its way to the subscriptions, held while none matches.
+	 * @param ack acknowledges it once every matching subscription is done with it
+	 * @param keepOnLoss whether to hold it across a connection loss (the broker does not
+	 * send it again)
+	 */
 	private record Parked(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
-			MqttMessageProperties properties, Runnable ack) {
+			MqttMessageProperties properties, Runnable ack, boolean keepOnLoss) {
 	}
 
 	private record PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {

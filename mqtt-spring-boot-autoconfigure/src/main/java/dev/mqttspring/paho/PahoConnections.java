@@ -3,9 +3,12 @@ package dev.mqttspring.paho;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
+
+import org.apache.commons.logging.Log;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -56,6 +59,28 @@ public final class PahoConnections {
 			factory = usesTls(settings) ? defaultSslFactory() : SocketFactory.getDefault();
 		}
 		return FastSocketFactory.wrap(factory);
+	}
+
+	/**
+	 * Warn (once per connection, on its first QoS 2 subscription) when QoS 2 messages that
+	 * a listener is processing when the application dies would be lost: Paho acknowledges
+	 * the receipt of a QoS 2 message (PUBREC) before the listener runs, so the broker does
+	 * not send it again; only the client's file store keeps it for the next run.
+	 * @param settings the connection's settings
+	 * @param filter the filter subscribed to
+	 * @param qos the QoS subscribed with
+	 * @param warned whether the connection warned already
+	 * @param logger the connection's logger
+	 */
+	static void checkQos2Durability(MqttConnectionSettings settings, String filter, int qos, AtomicBoolean warned,
+			Log logger) {
+		if (qos == 2 && !settings.isCleanStart() && settings.getPersistence() != MqttConnectionSettings.Persistence.FILE
+				&& warned.compareAndSet(false, true)) {
+			logger.warn("'" + filter + "' is subscribed with QoS 2 on a persistent session, but a QoS 2 message that a listener "
+					+ "is processing when the application stops abnormally is lost: the client library acknowledges its "
+					+ "receipt before the listener runs, and mqtt.persistence.type=memory keeps nothing for the next run. "
+					+ "Set mqtt.persistence.type=file to have such messages delivered again after a restart");
+		}
 	}
 
 	/**

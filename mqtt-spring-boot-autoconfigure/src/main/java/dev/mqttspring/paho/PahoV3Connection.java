@@ -1,6 +1,7 @@
 package dev.mqttspring.paho;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -37,6 +38,8 @@ import dev.mqttspring.core.MqttOutboundMessage;
 final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
 
 	private static final MqttBrokerLimits V3_LIMITS = MqttBrokerLimits.MQTT_3_1_1;
+
+	private final AtomicBoolean qos2Warned = new AtomicBoolean();
 
 	private volatile @Nullable KeepAlive keepAlive;
 
@@ -127,6 +130,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	@Override
 	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) throws Exception {
+		PahoConnections.checkQos2Durability(this.settings, filter, qos, this.qos2Warned, this.logger);
 		client.subscribe(filter, qos, null, new IMqttActionListener() {
 
 			@Override

@@ -1,8 +1,10 @@
 package dev.mqttspring.paho;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.SocketFactory;
 
@@ -43,9 +45,13 @@ import dev.mqttspring.core.MqttUserProperty;
  */
 final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
 
-	private volatile PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, this::rescue);
+	private final AtomicBoolean qos2Warned = new AtomicBoolean();
+
+	private volatile PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, null, false, this::rescue);
 
 	private volatile @Nullable KeepAlive keepAlive;
+
+	private boolean fileStore;
 
 	PahoV5Connection(MqttConnectionSettings settings) {
 		super(settings);
@@ -63,24 +69,36 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	private MqttClientPersistence persistence() {
-		MqttClientPersistence store = null;
-		if (this.settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
-			store = new MqttDefaultFilePersistence(PahoConnections.persistenceDirectory(this.settings).toString());
+		if (this.settings.getPersistence() != MqttConnectionSettings.Persistence.FILE) {
+			this.persistence = new PahoV5SessionPersistence(null, null, false, this::rescue);
 		}
-		this.persistence = new PahoV5SessionPersistence(store, this::rescue);
+		else if (!this.fileStore) {
+			// one for the life of the connection: it tracks what the listeners have not finished
+			Path directory = PahoConnections.persistenceDirectory(this.settings);
+			this.persistence = new PahoV5SessionPersistence(new MqttDefaultFilePersistence(directory.toString()), directory,
+					!this.settings.isCleanStart(), this::rescue);
+			this.fileStore = true;
+		}
 		return this.persistence;
 	}
 
 	/**
-	 * Deliver a QoS 2 message that Paho acknowledged with PUBREC but dropped from its
-	 * callback queue when the connection was lost.
+	 * Deliver a QoS 2 message that Paho acknowledged with PUBREC but that the application
+	 * did not get (Paho dropped it from its callback queue when the connection was lost)
+	 * or did not finish (the application stopped; file persistence only).
 	 */
-	private void rescue(MqttPublish publish) {
+	private void rescue(MqttPublish publish, Runnable processed) {
 		MqttMessage message = publish.getMessage();
 		this.logger.debug("Delivering QoS 2 message " + publish.getMessageId() + " on '" + publish.getTopicName()
-				+ "' that the client library acknowledged but dropped when the connection was lost");
+				+ "' that the client library acknowledged but the application did not process");
 		dispatch(publish.getTopicName(), message.getPayload(), 2, message.isRetained(), message.isDuplicate(),
-				publish.getMessageId(), fromPaho(message.getProperties()));
+				publish.getMessageId(), fromPaho(message.getProperties()), processed);
+	}
+
+	@Override
+	protected boolean isRedeliveredAfterLoss(int qos) {
+		// Paho sent PUBREC on receipt: the broker does not send a QoS 2 message again
+		return qos != 2;
 	}
 
 	MqttConnectionOptions options() {
@@ -252,6 +270,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	@Override
 	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) throws Exception {
+		PahoConnections.checkQos2Durability(this.settings, filter, qos, this.qos2Warned, this.logger);
 		MqttProperties properties = new MqttProperties();
 		if (subscriptionId > 0) {
 			properties.setSubscriptionIdentifier(subscriptionId);
@@ -398,9 +417,15 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 		@Override
 		public void messageArrived(String topic, MqttMessage message) {
-			if (message.getQos() == 2 && PahoV5Connection.this.persistence.isRedelivery(message)) {
-				PahoV5Connection.this.logger.debug("Dropped a resend of QoS 2 message " + message.getId() + " on '" + topic
-						+ "': it was delivered before and the broker has not released it yet");
+			if (message.getQos() == 2) {
+				Runnable processed = PahoV5Connection.this.persistence.accept(message);
+				if (processed == null) {
+					PahoV5Connection.this.logger.debug("Dropped a resend of QoS 2 message " + message.getId() + " on '" + topic
+							+ "': it was delivered before and the broker has not released it yet");
+					return;
+				}
+				dispatch(topic, message.getPayload(), 2, message.isRetained(), message.isDuplicate(), message.getId(),
+						fromPaho(message.getProperties()), processed);
 				return;
 			}
 			dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),

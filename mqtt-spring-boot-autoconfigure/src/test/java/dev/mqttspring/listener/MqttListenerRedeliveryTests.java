@@ -1,11 +1,15 @@
 package dev.mqttspring.listener;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,6 +22,7 @@ import org.springframework.messaging.handler.annotation.Header;
 import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.support.MqttHeaders;
 import dev.mqttspring.testsupport.TcpProxy;
 
@@ -26,8 +31,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Acknowledgement after success: an application that dies while its listener processes a
- * QoS 1 message gets the message again after a restart with the same persistent session,
- * while the message it had finished is not redelivered.
+ * QoS 1 or 2 message gets the message again after a restart with the same persistent
+ * session, while the message it had finished is not redelivered. QoS 1 needs nothing
+ * else (the broker sends the unacknowledged message again); QoS 2 needs the client's
+ * session state on disk ({@code mqtt.persistence.type=file}), because Paho acknowledges
+ * its receipt (PUBREC) before the listener runs.
  * <p>
  * The "crash" cuts the network first (a TCP proxy between application and mosquitto
  * resets the connection and refuses new ones), so nothing the dying application does
@@ -36,32 +44,48 @@ import static org.awaitility.Awaitility.await;
  */
 class MqttListenerRedeliveryTests {
 
-	@ParameterizedTest(name = "MQTT {0}")
-	@ValueSource(strings = { "5", "3.1.1" })
-	void messageInProgressWhenTheApplicationDiesIsRedelivered(String version) throws Exception {
+	@TempDir
+	Path store;
+
+	static Stream<Arguments> cases() {
+		// QoS 2: the client library acknowledges receipt (PUBREC) before the listener runs, so
+		// the client's own store (file persistence) keeps the message until it is processed
+		return Stream.of(Arguments.of("5", 1, "memory"), Arguments.of("3.1.1", 1, "memory"), Arguments.of("5", 2, "file"),
+				Arguments.of("3.1.1", 2, "file"));
+	}
+
+	@ParameterizedTest(name = "MQTT {0}, QoS {1}, {2} persistence")
+	@MethodSource("cases")
+	void messageInProgressWhenTheApplicationDiesIsRedelivered(String version, int qos, String persistence)
+			throws Exception {
 		String prefix = ListenerTestSupport.prefix();
+		String topic = prefix + "/orders" + qos;
 		String clientId = "redelivery-" + UUID.randomUUID().toString().substring(0, 8);
 		Recorder recorder = new Recorder();
 		CountDownLatch never = new CountDownLatch(1);
 		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 1883)) {
-			ConfigurableApplicationContext first = start(runner(proxy.url(), version, prefix, clientId), recorder, never);
+			ConfigurableApplicationContext first = start(runner(proxy.url(), version, prefix, clientId, persistence), recorder,
+					never);
 			MqttConnection client = ListenerTestSupport.client(ListenerTestSupport.MOSQUITTO_URL, version);
 			try {
-				ListenerTestSupport.publish(client, prefix + "/orders", "finished");
-				ListenerTestSupport.publish(client, prefix + "/orders", "in-progress");
+				ListenerTestSupport.publish(client, topic, "finished", qos, MqttMessageProperties.NONE);
+				ListenerTestSupport.publish(client, topic, "in-progress", qos, MqttMessageProperties.NONE);
 				await().atMost(ListenerTestSupport.timeout())
 					.until(() -> recorder.get("started").contains("in-progress"));
 				assertThat(recorder.get("done")).containsExactly("finished");
 				proxy.refuseNew(true);
 				proxy.resetAll();
 				first.close();
-				ConfigurableApplicationContext second = start(runner(ListenerTestSupport.MOSQUITTO_URL, version, prefix, clientId),
+				// the same URL again: Paho's MQTT 3.1.1 file store keeps a directory per client id and URL
+				proxy.refuseNew(false);
+				ConfigurableApplicationContext second = start(runner(proxy.url(), version, prefix, clientId, persistence),
 						recorder, null);
 				try {
 					await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("done").contains("in-progress"));
 					await().during(Duration.ofMillis(500)).atMost(ListenerTestSupport.timeout())
 						.untilAsserted(() -> assertThat(recorder.get("done")).containsExactly("finished", "in-progress"));
-					if ("3.1.1".equals(version)) {
+					assertThat(recorder.get("qos")).containsOnly(qos);
+					if ("3.1.1".equals(version) && qos == 1) {
 						// mosquitto 2.0 sets DUP on the resent MQTT 3.1.1 PUBLISH, not on MQTT 5
 						assertThat(recorder.get("duplicate")).containsExactly(false, true);
 					}
@@ -77,12 +101,14 @@ class MqttListenerRedeliveryTests {
 		}
 	}
 
-	private SpringApplicationBuilder runner(String url, String version, String prefix, String clientId) {
+	private SpringApplicationBuilder runner(String url, String version, String prefix, String clientId,
+			String persistence) {
 		return new SpringApplicationBuilder(JacksonAutoConfiguration.class, MqttAutoConfiguration.class, OrderListener.class)
 			.web(WebApplicationType.NONE)
 			.properties("mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
 					"mqtt.clean-start=false", "mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms",
-					"mqtt.reconnect-delay=100ms");
+					"mqtt.reconnect-delay=100ms", "mqtt.persistence.type=" + persistence,
+					"mqtt.persistence.directory=" + this.store);
 	}
 
 	private ConfigurableApplicationContext start(SpringApplicationBuilder builder, Recorder recorder, CountDownLatch block) {
@@ -114,8 +140,20 @@ class MqttListenerRedeliveryTests {
 				this.blocker = blocker;
 			}
 
-			@MqttSubscribe("${test.prefix}/orders")
-			void order(String payload, @Header(MqttHeaders.DUPLICATE) boolean duplicate) throws InterruptedException {
+			@MqttSubscribe(topics = "${test.prefix}/orders1", qos = 1)
+			void order(String payload, @Header(MqttHeaders.DUPLICATE) boolean duplicate,
+					@Header(MqttHeaders.RECEIVED_QOS) int qos) throws InterruptedException {
+				handle(payload, duplicate, qos);
+			}
+
+			@MqttSubscribe(topics = "${test.prefix}/orders2", qos = 2)
+			void exactlyOnceOrder(String payload, @Header(MqttHeaders.DUPLICATE) boolean duplicate,
+					@Header(MqttHeaders.RECEIVED_QOS) int qos) throws InterruptedException {
+				handle(payload, duplicate, qos);
+			}
+
+			private void handle(String payload, boolean duplicate, int qos) throws InterruptedException {
+				this.recorder.add("qos", qos);
 				this.recorder.add("started", payload);
 				if (payload.equals("in-progress") && this.blocker.latch() != null) {
 					this.blocker.latch().await();

@@ -19,49 +19,50 @@ class PahoV5SessionPersistenceTests {
 
 	private final List<MqttPublish> rescued = new ArrayList<>();
 
-	private final PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, this.rescued::add);
+	private final PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, null, false,
+			(publish, processed) -> this.rescued.add(publish));
 
 	@Test
 	void resendBeforeReleaseIsARedelivery() throws Exception {
 		MqttPublish first = receive(7, "a");
-		assertThat(this.persistence.isRedelivery(delivered(first))).isFalse();
+		assertThat(this.persistence.accept(delivered(first))).isNotNull();
 		MqttPublish resend = receive(7, "a");
-		assertThat(this.persistence.isRedelivery(delivered(resend))).isTrue();
+		assertThat(this.persistence.accept(delivered(resend))).isNull();
 	}
 
 	@Test
 	void samePacketIdAfterReleaseIsANewMessage() throws Exception {
-		assertThat(this.persistence.isRedelivery(delivered(receive(7, "a")))).isFalse();
+		assertThat(this.persistence.accept(delivered(receive(7, "a")))).isNotNull();
 		this.persistence.remove("r-7");
-		assertThat(this.persistence.isRedelivery(delivered(receive(7, "b")))).isFalse();
+		assertThat(this.persistence.accept(delivered(receive(7, "b")))).isNotNull();
 	}
 
 	@Test
 	void releaseWhileTheResendIsStillQueuedDoesNotLetItThrough() throws Exception {
-		assertThat(this.persistence.isRedelivery(delivered(receive(7, "a")))).isFalse();
+		assertThat(this.persistence.accept(delivered(receive(7, "a")))).isNotNull();
 		MqttPublish resend = receive(7, "a");
 		this.persistence.remove("r-7");
-		assertThat(this.persistence.isRedelivery(delivered(resend))).isTrue();
+		assertThat(this.persistence.accept(delivered(resend))).isNull();
 	}
 
 	@Test
 	void messagesThatNeverReachedTheCallbackAreRescuedOnReconnectAndTheirResendIsDropped() throws Exception {
 		this.persistence.open("client");
 		MqttPublish delivered = receive(1, "delivered");
-		assertThat(this.persistence.isRedelivery(delivered(delivered))).isFalse();
+		assertThat(this.persistence.accept(delivered(delivered))).isNotNull();
 		MqttPublish dropped = receive(2, "dropped");
 		this.persistence.close();
 		this.persistence.open("client");
 		assertThat(this.rescued).extracting(MqttPublish::getMessageId).containsExactly(2);
-		assertThat(this.persistence.isRedelivery(delivered(receive(2, "dropped")))).isTrue();
+		assertThat(this.persistence.accept(delivered(receive(2, "dropped")))).isNull();
 		assertThat(this.persistence.containsKey("r-1")).as("the session outlives the connection").isTrue();
 	}
 
 	@Test
 	void cleanStartForgetsTheFlows() throws Exception {
-		assertThat(this.persistence.isRedelivery(delivered(receive(7, "a")))).isFalse();
+		assertThat(this.persistence.accept(delivered(receive(7, "a")))).isNotNull();
 		this.persistence.clear();
-		assertThat(this.persistence.isRedelivery(delivered(receive(7, "a")))).isFalse();
+		assertThat(this.persistence.accept(delivered(receive(7, "a")))).isNotNull();
 		assertThat(this.persistence.containsKey("r-7")).isTrue();
 	}
 
