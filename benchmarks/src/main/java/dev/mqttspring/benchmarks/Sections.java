@@ -42,6 +42,7 @@ final class Sections {
 
 	static void jmh(BenchmarkRunner.Options options, Report report) throws Exception {
 		ChainedOptionsBuilder builder = new OptionsBuilder().include(PerMessagePathBenchmark.class.getName())
+			.include(PahoDecodeBenchmark.class.getName())
 			.forks(1)
 			.jvmArgs("-Xms512m", "-Xmx512m");
 		if (options.quick) {
@@ -60,8 +61,14 @@ final class Sections {
 				+ " measured calls per operation on one thread, ThreadMXBean CPU time");
 		for (RunResult result : new Runner(builder.build()).run()) {
 			String name = result.getParams().getBenchmark();
-			name = name.substring(name.lastIndexOf('.') + 1) + " (other filters " + result.getParams().getParam("otherFilters")
-					+ ", subscription id " + result.getParams().getParam("subscriptionIdentifier") + ")";
+			name = name.substring(name.lastIndexOf('.') + 1);
+			if (result.getParams().getParam("payloadBytes") != null) {
+				name = "Paho " + name + " of one PUBLISH (payload " + result.getParams().getParam("payloadBytes") + " B)";
+			}
+			else {
+				name = name + " (other filters " + result.getParams().getParam("otherFilters") + ", subscription id "
+						+ result.getParams().getParam("subscriptionIdentifier") + ")";
+			}
 			report.jmh.add(new JmhResult(name, result.getPrimaryResult().getScore(),
 					result.getPrimaryResult().getScoreError(), result.getPrimaryResult().getScoreUnit()));
 		}

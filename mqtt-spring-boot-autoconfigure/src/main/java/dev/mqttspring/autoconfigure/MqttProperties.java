@@ -458,7 +458,7 @@ public class MqttProperties {
 
 		/**
 		 * Where in-flight messages are kept: memory, or file to survive an application
-		 * restart.
+		 * restart (with the Paho client, also QoS 2 messages a listener had not finished).
 		 */
 		private Type type = Type.MEMORY;
 

@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * store ({@code mqtt.persistence.type=file}) this store keeps every such message on disk
  * until the application acknowledged it: while its flow is open, Paho's own
  * {@code r-<packet id>} file holds it; when the flow ends before the listeners are done,
- * the message moves to a file of its own in {@code <client directory>.unprocessed}. When
+ * the message moves to a file of its own in the {@code unprocessed} directory inside Paho's
+ * directory of the client. When
  * the application starts again with a persistent session, the first {@link #open} hands
  * every message the store still holds to the rescue handler, which delivers it (at least
  * once: a crash after the listener returned but before its file was removed delivers it
@@ -66,7 +67,7 @@ final class PahoV5SessionPersistence implements MqttClientPersistence {
 
 	private static final String RECEIVED_PREFIX = "r-";
 
-	private static final String UNPROCESSED_SUFFIX = ".unprocessed";
+	private static final String UNPROCESSED_DIRECTORY = "unprocessed";
 
 	private static final String FILE_EXTENSION = ".msg";
 
@@ -301,7 +302,8 @@ final class PahoV5SessionPersistence implements MqttClientPersistence {
 	 * an earlier run kept there and in Paho's store (oldest first), else forget them.
 	 */
 	private List<Received> openUnprocessed(String clientId) throws MqttPersistenceException {
-		Path directory = this.directory.resolve(safe(clientId) + UNPROCESSED_SUFFIX);
+		// inside Paho's directory of the client, where Paho's own listing (*.msg files) does not look
+		Path directory = this.directory.resolve(safe(clientId)).resolve(UNPROCESSED_DIRECTORY);
 		List<Received> kept = new ArrayList<>();
 		try {
 			Files.createDirectories(directory);

@@ -1,5 +1,6 @@
 package dev.mqttspring.listener;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -50,23 +51,25 @@ class MqttListenerRedeliveryTests {
 	static Stream<Arguments> cases() {
 		// QoS 2: the client library acknowledges receipt (PUBREC) before the listener runs, so
 		// the client's own store (file persistence) keeps the message until it is processed
-		return Stream.of(Arguments.of("5", 1, "memory"), Arguments.of("3.1.1", 1, "memory"), Arguments.of("5", 2, "file"),
-				Arguments.of("3.1.1", 2, "file"));
+		return Stream.of("mosquitto", "embedded")
+			.flatMap((broker) -> Stream.of(Arguments.of(broker, "5", 1, "memory"), Arguments.of(broker, "3.1.1", 1, "memory"),
+					Arguments.of(broker, "5", 2, "file"), Arguments.of(broker, "3.1.1", 2, "file")));
 	}
 
-	@ParameterizedTest(name = "MQTT {0}, QoS {1}, {2} persistence")
+	@ParameterizedTest(name = "{0}, MQTT {1}, QoS {2}, {3} persistence")
 	@MethodSource("cases")
-	void messageInProgressWhenTheApplicationDiesIsRedelivered(String version, int qos, String persistence)
+	void messageInProgressWhenTheApplicationDiesIsRedelivered(String broker, String version, int qos, String persistence)
 			throws Exception {
+		URI brokerUri = URI.create(ListenerTestSupport.url(broker));
 		String prefix = ListenerTestSupport.prefix();
 		String topic = prefix + "/orders" + qos;
 		String clientId = "redelivery-" + UUID.randomUUID().toString().substring(0, 8);
 		Recorder recorder = new Recorder();
 		CountDownLatch never = new CountDownLatch(1);
-		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 1883)) {
+		try (TcpProxy proxy = TcpProxy.start(brokerUri.getHost(), brokerUri.getPort())) {
 			ConfigurableApplicationContext first = start(runner(proxy.url(), version, prefix, clientId, persistence), recorder,
 					never);
-			MqttConnection client = ListenerTestSupport.client(ListenerTestSupport.MOSQUITTO_URL, version);
+			MqttConnection client = ListenerTestSupport.client(brokerUri.toString(), version);
 			try {
 				ListenerTestSupport.publish(client, topic, "finished", qos, MqttMessageProperties.NONE);
 				ListenerTestSupport.publish(client, topic, "in-progress", qos, MqttMessageProperties.NONE);
@@ -85,7 +88,7 @@ class MqttListenerRedeliveryTests {
 					await().during(Duration.ofMillis(500)).atMost(ListenerTestSupport.timeout())
 						.untilAsserted(() -> assertThat(recorder.get("done")).containsExactly("finished", "in-progress"));
 					assertThat(recorder.get("qos")).containsOnly(qos);
-					if ("3.1.1".equals(version) && qos == 1) {
+					if ("mosquitto".equals(broker) && "3.1.1".equals(version) && qos == 1) {
 						// mosquitto 2.0 sets DUP on the resent MQTT 3.1.1 PUBLISH, not on MQTT 5
 						assertThat(recorder.get("duplicate")).containsExactly(false, true);
 					}

@@ -110,7 +110,7 @@ class PahoV5SessionPersistenceFileTests {
 	}
 
 	private List<Path> unprocessedFiles() throws Exception {
-		try (Stream<Path> files = Files.list(this.directory.resolve("client-1.unprocessed"))) {
+		try (Stream<Path> files = Files.list(this.directory.resolve("client-1").resolve("unprocessed"))) {
 			return files.toList();
 		}
 	}
