@@ -162,12 +162,7 @@ final class PahoV5SessionPersistence implements MqttClientPersistence {
 
 	private void received(MqttPublish publish) {
 		synchronized (this.monitor) {
-			if (this.flow == null || this.delivered == null || this.current == null) {
-				this.flow = new int[65536];
-				this.delivered = new int[65536];
-				this.current = new Received[65536];
-				Arrays.fill(this.delivered, -1);
-			}
+			track();
 			int id = publish.getMessageId();
 			Received open = this.current[id];
 			if (open == null || open.flow != this.flow[id]) {
@@ -176,6 +171,18 @@ final class PahoV5SessionPersistence implements MqttClientPersistence {
 			}
 			// a resend in the same flow stands for the message first received
 			this.pending.put(publish.getPayload(), open);
+		}
+	}
+
+	/**
+	 * Start tracking flows (on the first QoS 2 message; caller holds the monitor).
+	 */
+	private void track() {
+		if (this.flow == null || this.delivered == null || this.current == null) {
+			this.flow = new int[65536];
+			this.delivered = new int[65536];
+			this.current = new Received[65536];
+			Arrays.fill(this.delivered, -1);
 		}
 	}
 
@@ -384,12 +391,7 @@ final class PahoV5SessionPersistence implements MqttClientPersistence {
 	 */
 	private Received restored(MqttPublish publish) {
 		synchronized (this.monitor) {
-			if (this.flow == null || this.delivered == null || this.current == null) {
-				this.flow = new int[65536];
-				this.delivered = new int[65536];
-				this.current = new Received[65536];
-				Arrays.fill(this.delivered, -1);
-			}
+			track();
 			int id = publish.getMessageId();
 			Received received = new Received(publish, this.flow[id]);
 			this.current[id] = received;
