@@ -1,10 +1,17 @@
 package dev.mqttspring.listener;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -104,17 +111,88 @@ class MqttListenerRedeliveryTests {
 		}
 	}
 
+	static Stream<Arguments> killCases() {
+		return Stream.of(Arguments.of("mosquitto", "5", 1, "memory"), Arguments.of("mosquitto", "3.1.1", 1, "memory"),
+				Arguments.of("mosquitto", "5", 2, "file"), Arguments.of("mosquitto", "3.1.1", 2, "file"),
+				Arguments.of("embedded", "5", 2, "file"));
+	}
+
+	/**
+	 * The same with a real crash: the first application runs in its own JVM, which is
+	 * killed (SIGKILL) while its listener is in the middle of a message.
+	 */
+	@ParameterizedTest(name = "{0}, MQTT {1}, QoS {2}, {3} persistence, killed")
+	@MethodSource("killCases")
+	void messageInProgressWhenTheApplicationIsKilledIsRedelivered(String broker, String version, int qos,
+			String persistence) throws Exception {
+		String url = ListenerTestSupport.url(broker);
+		String prefix = ListenerTestSupport.prefix();
+		String topic = prefix + "/orders" + qos;
+		String clientId = "killed-" + UUID.randomUUID().toString().substring(0, 8);
+		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+				"-Dspring.docker.compose.enabled=false", "-cp", System.getProperty("java.class.path"), KilledListenerApplication.class.getName(), url, version, prefix,
+				clientId, persistence, this.store.toString())
+			.redirectErrorStream(true)
+			.start();
+		List<String> output = new CopyOnWriteArrayList<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+				lines.lines().forEach(output::add);
+			}
+			catch (IOException ex) {
+				// the process is gone
+			}
+		}, "killed-application-output");
+		reader.setDaemon(true);
+		reader.start();
+		Recorder recorder = new Recorder();
+		MqttConnection client = ListenerTestSupport.client(url, version);
+		ConfigurableApplicationContext second = null;
+		try {
+			await().atMost(Duration.ofSeconds(60))
+				.failFast(() -> !child.isAlive())
+				.until(() -> output.contains(KilledListenerApplication.READY));
+			ListenerTestSupport.publish(client, topic, "finished", qos, MqttMessageProperties.NONE);
+			ListenerTestSupport.publish(client, topic, "in-progress", qos, MqttMessageProperties.NONE);
+			await().atMost(ListenerTestSupport.timeout())
+				.until(() -> output.contains("EVENT done finished") && output.contains("EVENT started in-progress"));
+			child.destroyForcibly();
+			assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(output).doesNotContain("EVENT done in-progress");
+			second = start(runner(url, version, prefix, clientId, persistence), recorder, null);
+			await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("done").contains("in-progress"));
+			await().during(Duration.ofMillis(500)).atMost(ListenerTestSupport.timeout())
+				.untilAsserted(() -> assertThat(recorder.get("done")).containsExactly("in-progress"));
+		}
+		catch (Throwable ex) {
+			throw new AssertionError("Killed application's output:\n" + String.join("\n", output), ex);
+		}
+		finally {
+			child.destroyForcibly();
+			if (second != null) {
+				second.close();
+			}
+			ListenerTestSupport.close(client);
+		}
+	}
+
 	private SpringApplicationBuilder runner(String url, String version, String prefix, String clientId,
 			String persistence) {
+		return runner(url, version, prefix, clientId, persistence, this.store);
+	}
+
+	static SpringApplicationBuilder runner(String url, String version, String prefix, String clientId, String persistence,
+			Path store) {
 		return new SpringApplicationBuilder(JacksonAutoConfiguration.class, MqttAutoConfiguration.class, OrderListener.class)
 			.web(WebApplicationType.NONE)
 			.properties("mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
 					"mqtt.clean-start=false", "mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms",
 					"mqtt.reconnect-delay=100ms", "mqtt.persistence.type=" + persistence,
-					"mqtt.persistence.directory=" + this.store);
+					"mqtt.persistence.directory=" + store);
 	}
 
-	private ConfigurableApplicationContext start(SpringApplicationBuilder builder, Recorder recorder, CountDownLatch block) {
+	static ConfigurableApplicationContext start(SpringApplicationBuilder builder, Recorder recorder, CountDownLatch block) {
 		return builder.initializers((context) -> {
 			context.getBeanFactory().registerSingleton("recorder", recorder);
 			context.getBeanFactory().registerSingleton("blocker", new Blocker(block));

@@ -1,0 +1,54 @@
+package dev.mqttspring.listener;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.mqttspring.core.MqttConnection;
+
+/**
+ * The application that MqttListenerRedeliveryTests kills: the listeners of
+ * {@link MqttListenerRedeliveryTests.OrderListener}, which never finish the message
+ * "in-progress", with every recorded event printed to standard output.
+ * <p>
+ * Arguments: broker URL, MQTT version, topic prefix, client id, persistence type,
+ * persistence directory.
+ */
+public final class KilledListenerApplication {
+
+	static final String READY = "READY";
+
+	private KilledListenerApplication() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Recorder recorder = new Recorder() {
+
+			@Override
+			public void add(String key, Object value) {
+				super.add(key, value);
+				System.out.println("EVENT " + key + " " + value);
+				System.out.flush();
+			}
+
+		};
+		ConfigurableApplicationContext context = MqttListenerRedeliveryTests.start(
+				MqttListenerRedeliveryTests.runner(args[0], args[1], args[2], args[3], args[4], Path.of(args[5])), recorder,
+				new CountDownLatch(1));
+		MqttConnection connection = context.getBean(MqttConnection.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (!connection.getSubscriptions().stream().allMatch((state) -> state.result() != null
+				&& state.result().isGranted())) {
+			if (System.nanoTime() > deadline) {
+				System.out.println("NOT SUBSCRIBED " + connection.getSubscriptions());
+				System.exit(1);
+			}
+			Thread.sleep(10);
+		}
+		System.out.println(READY);
+		System.out.flush();
+	}
+
+}
