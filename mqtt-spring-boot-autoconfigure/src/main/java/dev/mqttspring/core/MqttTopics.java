@@ -122,21 +122,35 @@ public final class MqttTopics {
 		if (!topic.isEmpty() && topic.charAt(0) == '$' && !f.isEmpty() && (f.charAt(0) == '+' || f.charAt(0) == '#')) {
 			return false;
 		}
-		String[] filterLevels = f.split("/", -1);
-		String[] topicLevels = topic.split("/", -1);
-		for (int i = 0; i < filterLevels.length; i++) {
-			String level = filterLevels[i];
-			if (level.equals("#")) {
+		// level by level, without splitting: this runs for every incoming message
+		int filterStart = 0;
+		int topicStart = 0;
+		while (true) {
+			int filterEnd = levelEnd(f, filterStart);
+			int length = filterEnd - filterStart;
+			if (length == 1 && f.charAt(filterStart) == '#') {
 				return true;
 			}
-			if (i >= topicLevels.length) {
+			int topicEnd = levelEnd(topic, topicStart);
+			boolean any = length == 1 && f.charAt(filterStart) == '+';
+			if (!any && (topicEnd - topicStart != length || !f.regionMatches(filterStart, topic, topicStart, length))) {
 				return false;
 			}
-			if (!level.equals("+") && !level.equals(topicLevels[i])) {
-				return false;
+			boolean lastFilterLevel = filterEnd == f.length();
+			boolean lastTopicLevel = topicEnd == topic.length();
+			if (lastFilterLevel || lastTopicLevel) {
+				// 'a/#' also matches 'a'
+				return (lastFilterLevel && lastTopicLevel)
+						|| (lastTopicLevel && filterEnd + 2 == f.length() && f.charAt(filterEnd + 1) == '#');
 			}
+			filterStart = filterEnd + 1;
+			topicStart = topicEnd + 1;
 		}
-		return filterLevels.length == topicLevels.length;
+	}
+
+	private static int levelEnd(String name, int start) {
+		int end = name.indexOf('/', start);
+		return (end < 0) ? name.length() : end;
 	}
 
 	private static void checkCharacters(String value, String what) {

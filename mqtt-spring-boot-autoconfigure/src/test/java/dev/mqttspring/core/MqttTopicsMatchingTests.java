@@ -1,5 +1,8 @@
 package dev.mqttspring.core;
 
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +24,49 @@ class MqttTopicsMatchingTests {
 			"$share/g/sensors/+|sensors/1|true", "#|a|true", "a/#|a|true", "a/+/c|a//c|true" })
 	void matchesLikeTheSpecification(String filter, String topic, boolean expected) {
 		assertThat(MqttTopics.matches(filter, topic)).isEqualTo(expected);
+	}
+
+	@Test
+	void agreesWithMatchingBySplittingIntoLevels() {
+		// the straightforward definition, as matches() was written before it stopped allocating
+		String[] filterLevels = { "a", "b", "", "+", "$s", "ab" };
+		String[] topicLevels = { "a", "b", "", "c", "$s", "ab" };
+		Random random = new Random(7);
+		for (int i = 0; i < 20_000; i++) {
+			String filter = join(random, filterLevels, 4) + ((random.nextInt(4) == 0) ? "/#" : "");
+			if (random.nextInt(20) == 0) {
+				filter = "#";
+			}
+			String topic = join(random, topicLevels, 5);
+			assertThat(MqttTopics.matches(filter, topic)).as("'%s' ~ '%s'", filter, topic)
+				.isEqualTo(matchesBySplitting(filter, topic));
+		}
+	}
+
+	private static String join(Random random, String[] levels, int maxDepth) {
+		int depth = 1 + random.nextInt(maxDepth);
+		StringBuilder name = new StringBuilder();
+		for (int i = 0; i < depth; i++) {
+			name.append((i > 0) ? "/" : "").append(levels[random.nextInt(levels.length)]);
+		}
+		return name.toString();
+	}
+
+	private static boolean matchesBySplitting(String filter, String topic) {
+		if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
+			return false;
+		}
+		String[] filterLevels = filter.split("/", -1);
+		String[] topicLevels = topic.split("/", -1);
+		for (int i = 0; i < filterLevels.length; i++) {
+			if (filterLevels[i].equals("#")) {
+				return true;
+			}
+			if (i >= topicLevels.length || (!filterLevels[i].equals("+") && !filterLevels[i].equals(topicLevels[i]))) {
+				return false;
+			}
+		}
+		return filterLevels.length == topicLevels.length;
 	}
 
 }
