@@ -911,7 +911,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
 				private void releaseOnce() {
-					AbstractMqttClientConnection.this.awaitingResend.remove(pending);
+					if (!AbstractMqttClientConnection.this.awaitingResend.isEmpty()) {
+						AbstractMqttClientConnection.this.awaitingResend.remove(pending);
+					}
 					if (this.released.compareAndSet(false, true)) {
 						AbstractMqttClientConnection.this.releaseSlot();
 					}
@@ -1253,7 +1255,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				return targets;
 			}
 		}
-		this.dispatchIndex.forEachMatch(topic, (entry) -> Collections.addAll(targets, entry.handlers));
+		for (FilterEntry entry : this.dispatchIndex.matches(topic)) {
+			Collections.addAll(targets, entry.handlers);
+		}
 		return targets;
 	}
 
@@ -1471,7 +1475,22 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			MqttMessageProperties properties, Runnable ack, boolean keepOnLoss) {
 	}
 
-	private record PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {
+	/**
+	 * A publish and its future. Identity matters, not content: two publishes of equal
+	 * messages are two publishes (and identity hashing keeps the completion path from
+	 * hashing the message).
+	 */
+	private static final class PendingPublish {
+
+		final MqttOutboundMessage message;
+
+		final CompletableFuture<Void> future;
+
+		PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {
+			this.message = message;
+			this.future = future;
+		}
+
 	}
 
 	private static final class FilterEntry {

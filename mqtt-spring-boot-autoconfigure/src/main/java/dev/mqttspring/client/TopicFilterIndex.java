@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.mqttspring.core.MqttTopics;
@@ -17,7 +18,11 @@ import dev.mqttspring.core.MqttTopics;
  */
 final class TopicFilterIndex<T> {
 
+	static final int CACHED_TOPICS = 1024;
+
 	private final Node<T> root = new Node<>();
+
+	private final Map<String, List<T>> cache = new ConcurrentHashMap<>();
 
 	TopicFilterIndex(Map<String, T> filters) {
 		filters.forEach((filter, value) -> {
@@ -27,6 +32,27 @@ final class TopicFilterIndex<T> {
 			}
 			node.values.add(value);
 		});
+	}
+
+	/**
+	 * Return the values of the filters that match the topic. The answers for the first
+	 * {@value #CACHED_TOPICS} topics are kept (devices publish to the same topics again
+	 * and again), so a repeated topic costs one hash lookup instead of a walk of the tree.
+	 * @param topic the topic name
+	 * @return the matching filters' values, each once (unmodifiable)
+	 */
+	List<T> matches(String topic) {
+		List<T> cached = this.cache.get(topic);
+		if (cached != null) {
+			return cached;
+		}
+		List<T> found = new ArrayList<>(2);
+		forEachMatch(topic, found::add);
+		List<T> matches = List.copyOf(found);
+		if (this.cache.size() < CACHED_TOPICS) {
+			this.cache.put(topic, matches);
+		}
+		return matches;
 	}
 
 	/**

@@ -46,6 +46,32 @@ class TopicFilterIndexTests {
 	}
 
 	@Test
+	void keptAnswersAgreeWithTheTreeAlsoBeyondTheTopicsKept() {
+		Random random = new Random(11);
+		Map<String, String> filters = new LinkedHashMap<>();
+		for (int i = 0; i < 100; i++) {
+			String filter = randomFilter(random);
+			filters.put(filter, filter);
+		}
+		TopicFilterIndex<String> index = new TopicFilterIndex<>(filters);
+		List<String> topics = new ArrayList<>();
+		for (int i = 0; i < TopicFilterIndex.CACHED_TOPICS + 500; i++) {
+			topics.add("device/" + i + "/" + randomTopic(random));
+		}
+		topics.add("a");
+		for (int round = 0; round < 2; round++) {
+			for (String topic : topics) {
+				List<String> walked = new ArrayList<>();
+				index.forEachMatch(topic, walked::add);
+				assertThat(index.matches(topic)).as("filters matching '%s', round %d", topic, round)
+					.containsExactlyInAnyOrderElementsOf(walked);
+			}
+		}
+		assertThat(index.matches("a")).containsExactlyInAnyOrderElementsOf(
+				filters.keySet().stream().filter((f) -> MqttTopics.matches(f, "a")).toList());
+	}
+
+	@Test
 	void dollarTopicsDoNotMatchLeadingWildcards() {
 		TopicFilterIndex<String> index = new TopicFilterIndex<>(Map.of("#", "#", "+/x", "+/x", "$SYS/#", "$SYS/#"));
 		List<String> matches = new ArrayList<>();
