@@ -18,6 +18,8 @@ final class InflightWindow {
 
 	private int inUse;
 
+	private int waiting;
+
 	InflightWindow(int limit) {
 		this.limit = Math.max(1, limit);
 	}
@@ -30,7 +32,13 @@ final class InflightWindow {
 				if (remaining <= 0) {
 					return false;
 				}
-				remaining = this.available.awaitNanos(remaining);
+				this.waiting++;
+				try {
+					remaining = this.available.awaitNanos(remaining);
+				}
+				finally {
+					this.waiting--;
+				}
 			}
 			this.inUse++;
 			return true;
@@ -60,7 +68,11 @@ final class InflightWindow {
 			if (this.inUse > 0) {
 				this.inUse--;
 			}
-			this.available.signal();
+			// waiters are woken once a batch of slots is free, not once per acknowledgement:
+			// a full window otherwise costs a thread wake-up per message
+			if (this.waiting > 0 && this.limit - this.inUse >= Math.max(1, this.limit / 8)) {
+				this.available.signalAll();
+			}
 		}
 		finally {
 			this.lock.unlock();
