@@ -97,7 +97,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final InflightWindow window;
 
-	private final List<Parked> parked = new ArrayList<>();
+	private final List<Incoming> parked = new ArrayList<>();
 
 	private final java.util.Set<PendingPublish> awaitingResend = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -1206,7 +1206,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				processed.run();
 			};
 		}
-		dispatch(new Parked(topic, payload, qos, retained, duplicate, messageId, properties, ack,
+		dispatch(new Incoming(topic, payload, qos, retained, duplicate, messageId, properties, ack,
 				!isRedeliveredAfterLoss(qos)));
 	}
 
@@ -1221,7 +1221,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return true;
 	}
 
-	private void dispatch(Parked message) {
+	private void dispatch(Incoming message) {
 		boolean outer = IN_CALLBACK.get() == null;
 		if (outer) {
 			IN_CALLBACK.set(Boolean.TRUE);
@@ -1261,12 +1261,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return targets;
 	}
 
-	private void deliver(List<MqttSubscription> targets, Parked parked) {
-		String topic = parked.topic;
-		Runnable shared = (targets.size() == 1) ? parked.ack : countdown(targets.size(), parked.ack);
+	private void deliver(List<MqttSubscription> targets, Incoming incoming) {
+		String topic = incoming.topic;
+		Runnable shared = (targets.size() == 1) ? incoming.ack : countdown(targets.size(), incoming.ack);
 		for (MqttSubscription target : targets) {
-			MqttInboundMessage message = new MqttInboundMessage(topic, parked.payload, parked.qos, parked.retained,
-					parked.duplicate, parked.messageId, parked.properties, shared);
+			MqttInboundMessage message = new MqttInboundMessage(topic, incoming.payload, incoming.qos, incoming.retained,
+					incoming.duplicate, incoming.messageId, incoming.properties, shared);
 			try {
 				target.getHandler().handleMessage(message);
 			}
@@ -1283,7 +1283,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * delivers queued messages before the listeners subscribed again) without
 	 * acknowledging it, until a subscription that matches it is added.
 	 */
-	private void park(Parked parked) {
+	private void park(Incoming parked) {
 		if (parked.qos == 0) {
 			if (this.logger.isDebugEnabled()) {
 				this.logger.debug("No subscription matches a QoS 0 message on '" + parked.topic + "'; it is discarded");
@@ -1323,7 +1323,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	private void redeliverParked() {
-		List<Parked> candidates;
+		List<Incoming> candidates;
 		this.lock.lock();
 		try {
 			if (this.parked.isEmpty()) {
@@ -1335,7 +1335,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		finally {
 			this.lock.unlock();
 		}
-		for (Parked p : candidates) {
+		for (Incoming p : candidates) {
 			dispatch(p);
 		}
 	}
@@ -1466,12 +1466,13 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	/**
-	 * A received message on its way to the subscriptions, held while none matches.
+	 * A received message on its way to the subscriptions (held in {@code parked} while none
+	 * matches).
 	 * @param ack acknowledges it once every matching subscription is done with it
 	 * @param keepOnLoss whether to hold it across a connection loss (the broker does not
 	 * send it again)
 	 */
-	private record Parked(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
+	private record Incoming(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
 			MqttMessageProperties properties, Runnable ack, boolean keepOnLoss) {
 	}
 
