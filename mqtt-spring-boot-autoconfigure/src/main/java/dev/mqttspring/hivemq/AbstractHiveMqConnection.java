@@ -211,29 +211,24 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	@Override
 	protected final void closeClient(HiveMqClients<T> clients) {
-		for (HiveMqClients.Entry<T> entry : clients.entries()) {
-			if (entry.client().getState() != MqttClientState.DISCONNECTED) {
-				try {
-					disconnect(entry.client());
-				}
-				catch (RuntimeException ex) {
-					this.logger.debug("Closing the MQTT client failed: " + ex.getMessage());
-				}
-			}
-		}
+		disconnectAll(clients, "Closing the MQTT client");
 		this.unacknowledged.clear();
 	}
 
 	@Override
 	protected final void abortClient(HiveMqClients<T> clients) {
 		// the clients stay in use: messages still being processed are acknowledged later
+		disconnectAll(clients, "Aborting the MQTT connect attempt");
+	}
+
+	private void disconnectAll(HiveMqClients<T> clients, String action) {
 		for (HiveMqClients.Entry<T> entry : clients.entries()) {
 			if (entry.client().getState() != MqttClientState.DISCONNECTED) {
 				try {
 					disconnect(entry.client());
 				}
 				catch (RuntimeException ex) {
-					this.logger.debug("Aborting the MQTT connect attempt failed: " + ex.getMessage());
+					this.logger.debug(action + " failed: " + ex.getMessage());
 				}
 			}
 		}

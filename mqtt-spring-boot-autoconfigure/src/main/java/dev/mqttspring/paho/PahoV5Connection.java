@@ -47,14 +47,21 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 	private final AtomicBoolean qos2Warned = new AtomicBoolean();
 
-	private volatile PahoV5SessionPersistence persistence = new PahoV5SessionPersistence(null, null, false, this::rescue);
+	private volatile PahoV5SessionPersistence persistence;
 
 	private volatile @Nullable KeepAlive keepAlive;
 
-	private boolean fileStore;
-
 	PahoV5Connection(MqttConnectionSettings settings) {
 		super(settings);
+		if (settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
+			// one for the life of the connection: it tracks what the listeners have not finished
+			Path directory = PahoConnections.persistenceDirectory(settings);
+			this.persistence = new PahoV5SessionPersistence(new MqttDefaultFilePersistence(directory.toString()), directory,
+					!settings.isCleanStart(), this::rescue);
+		}
+		else {
+			this.persistence = new PahoV5SessionPersistence(null, null, false, this::rescue);
+		}
 	}
 
 	@Override
@@ -70,14 +77,8 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 	private MqttClientPersistence persistence() {
 		if (this.settings.getPersistence() != MqttConnectionSettings.Persistence.FILE) {
+			// in memory, each new client starts with a new store; a file store stays the same
 			this.persistence = new PahoV5SessionPersistence(null, null, false, this::rescue);
-		}
-		else if (!this.fileStore) {
-			// one for the life of the connection: it tracks what the listeners have not finished
-			Path directory = PahoConnections.persistenceDirectory(this.settings);
-			this.persistence = new PahoV5SessionPersistence(new MqttDefaultFilePersistence(directory.toString()), directory,
-					!this.settings.isCleanStart(), this::rescue);
-			this.fileStore = true;
 		}
 		return this.persistence;
 	}

@@ -4,9 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.mqttspring.core.MqttConnection;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The application that MqttListenerRedeliveryTests kills: the listeners of
@@ -38,14 +42,15 @@ public final class KilledListenerApplication {
 				MqttListenerRedeliveryTests.runner(args[0], args[1], args[2], args[3], args[4], Path.of(args[5])), recorder,
 				new CountDownLatch(1));
 		MqttConnection connection = context.getBean(MqttConnection.class);
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!connection.getSubscriptions().stream().allMatch((state) -> state.result() != null
-				&& state.result().isGranted())) {
-			if (System.nanoTime() > deadline) {
-				System.out.println("NOT SUBSCRIBED " + connection.getSubscriptions());
-				System.exit(1);
-			}
-			Thread.sleep(10);
+		try {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> connection.getSubscriptions()
+					.stream()
+					.allMatch((state) -> state.result() != null && state.result().isGranted()));
+		}
+		catch (ConditionTimeoutException ex) {
+			System.out.println("NOT SUBSCRIBED " + connection.getSubscriptions());
+			System.exit(1);
 		}
 		System.out.println(READY);
 		System.out.flush();
