@@ -236,8 +236,11 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 	/**
 	 * Set the maximum time from publish to the broker's acknowledgement; the future fails
-	 * after it (the message may still be delivered later). Applies to publishes started
-	 * afterwards; timeouts are detected within 50 ms.
+	 * after it (the message may still be delivered later). It counts from when the
+	 * connection took the message (sent, or buffered while disconnected); a wait for room
+	 * in a full offline buffer comes before it and is bounded by
+	 * {@code mqtt.template.max-block}. Applies to publishes started afterwards; timeouts are
+	 * detected within 50 ms.
 	 * @param timeout the timeout, positive
 	 */
 	public void setTimeout(Duration timeout) {
@@ -709,6 +712,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 		CompletableFuture<Void> sent;
 		try {
 			sent = this.connection.publish(message);
+			// the timeout counts from here: the wait for room in a full offline buffer has its own bound
+			pending.deadline = System.nanoTime() + this.timeoutNanos;
 		}
 		catch (RuntimeException ex) {
 			pending.finish(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: " + ex.getMessage(),
@@ -723,8 +728,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	}
 
 	/**
-	 * Queue a publish for its timeout, which counts from the start of the publish (a wait
-	 * for an in-flight slot included). Publishes share one timeout, so their deadlines
+	 * Queue a publish for its timeout, which counts from when the connection took it (after
+	 * any wait for buffer room or an in-flight slot). Publishes share one timeout, so their deadlines
 	 * arrive in submission order and a FIFO queue swept by the shared timer replaces a
 	 * scheduled task per publish: an offer to a lock-free queue on the hot path.
 	 */
@@ -1076,7 +1081,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 		private final MqttPublishObserver.@Nullable Handle handle;
 
-		final long deadline;
+		long deadline;
 
 		private final long timeoutNanos;
 
