@@ -75,6 +75,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 */
 	private static final Duration IMMEDIATE_RECONNECT_AFTER = Duration.ofSeconds(2);
 
+	private static final int MAX_SETTLE_CHECKS = 100;
+
+	private static final long SETTLE_CHECK_MILLIS = 20;
+
 	private static final int MAX_PARKED = 10_000;
 
 	private static final Runnable NO_ACK = () -> {
@@ -131,6 +135,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private volatile Instant connectedAt = Instant.EPOCH;
 
 	private int failedAttempts;
+
+	private int settleChecks;
 
 	private @Nullable ScheduledFuture<?> reconnectTask;
 
@@ -693,6 +699,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				actual = withJitter(max);
 			}
 			else if (lost && lasted.compareTo(IMMEDIATE_RECONNECT_AFTER) >= 0) {
+				// the back-off starts afresh: a broker restarted twice a few seconds apart costs
+				// about its downtime both times
+				this.failedAttempts = 0;
 				actual = 0;
 			}
 			else {
@@ -727,9 +736,28 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		C current = this.client;
 		if (current != null && isClientConnected(current)) {
+			// an immediate attempt can run before the client library updated its own state
+			// after reporting the loss (HiveMQ): look again shortly, for a bounded time
+			retryWhenClientSettles();
 			return;
 		}
+		this.settleChecks = 0;
 		attemptConnect();
+	}
+
+	private void retryWhenClientSettles() {
+		this.lock.lock();
+		try {
+			if (!this.running || this.scheduler.isShutdown() || this.settleChecks >= MAX_SETTLE_CHECKS
+					|| (this.reconnectTask != null && !this.reconnectTask.isDone())) {
+				return;
+			}
+			this.settleChecks++;
+			this.reconnectTask = this.scheduler.schedule(this::reconnect, SETTLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	// ---- keep-alive watchdog
