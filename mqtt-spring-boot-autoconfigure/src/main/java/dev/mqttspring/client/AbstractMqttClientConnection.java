@@ -882,10 +882,19 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		// a client-library thread (a delivery or completion callback) never waits: it is the
 		// thread that must run for room to appear (a reconnect, acknowledgements)
 		boolean callback = IN_CALLBACK.get() != null;
+		// sent at once when connected, nothing waits and an in-flight slot is free; else it
+		// waits its turn in the buffer, which sends it when a slot frees (never blocking a thread there)
+		boolean[] slot = new boolean[1];
 		OfflineBuffer.Outcome outcome;
 		try {
 			outcome = this.buffer.offer(pending, callback ? 0 : InflightWindow.nanos(this.settings.getPublishMaxBlock()),
-					callback, () -> this.state != MqttConnectionState.CONNECTED || callback);
+					callback, () -> {
+						if (callback || this.state != MqttConnectionState.CONNECTED) {
+							return true;
+						}
+						slot[0] = this.window.tryAcquire();
+						return !slot[0];
+					});
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -894,7 +903,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return pending.future;
 		}
 		switch (outcome) {
-			case NOT_NEEDED -> send(pending);
+			case NOT_NEEDED -> sendWithSlot(pending);
 			case BUFFERED -> {
 				if (this.state == MqttConnectionState.CONNECTED) {
 					pump();
@@ -912,7 +921,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	private String bufferFull(MqttOutboundMessage message) {
-		String why = (this.state == MqttConnectionState.CONNECTED) ? "is sending a backlog after a reconnect"
+		String why = (this.state == MqttConnectionState.CONNECTED)
+				? "has all " + this.window.limit() + " in-flight slots taken (the broker acknowledges slower than the application publishes)"
 				: "is not connected (" + ((this.lastFailure != null) ? this.lastFailure : this.state) + ")";
 		return "MQTT client '" + getClientId() + "' " + why + " and its offline buffer stayed full for "
 				+ this.settings.getPublishMaxBlock().toMillis() + " ms (mqtt.template.max-block): "
@@ -948,26 +958,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	@Override
 	public long getBlockedPublishNanos() {
 		return this.buffer.blockedNanos();
-	}
-
-	private void send(PendingPublish pending) {
-		MqttOutboundMessage message = pending.message;
-		try {
-			if (!this.window.acquire(InflightWindow.nanos(this.settings.getPublishTimeout()))) {
-				pending.future.completeExceptionally(new MqttDeliveryException("No in-flight slot became free within "
-						+ this.settings.getPublishTimeout().toMillis() + " ms (" + this.window.limit()
-						+ " publishes unacknowledged); the message to '" + message.topic()
-						+ "' was not sent. The broker is slow to acknowledge: raise mqtt.template.timeout or publish less"));
-				return;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			pending.future.completeExceptionally(new MqttDeliveryException("Interrupted while waiting for an in-flight slot "
-					+ "to publish to '" + message.topic() + "'", MqttDeliveryException.NO_REASON_CODE, ex));
-			return;
-		}
-		sendWithSlot(pending);
 	}
 
 	/**

@@ -11,8 +11,9 @@ import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The publishes that wait for the connection (while it is down, and while a backlog drains
- * after a reconnect), bounded by their bytes and optionally by their number. A publisher
+ * The publishes that wait for the connection: while it is down, and while no in-flight slot is
+ * free (a backlog after a reconnect, a broker slower than the application), bounded by their
+ * bytes and their number. A publisher
  * waits for room up to a given time; a client-library thread never waits and may add
  * beyond the bounds, since it is the thread that must run for room to appear.
  *
@@ -60,11 +61,12 @@ final class OfflineBuffer<T> {
 	 * @param waitNanos how long to wait for room; 0 to never wait
 	 * @param beyondBounds whether to add it beyond the bounds instead of waiting (on a
 	 * client-library thread)
-	 * @param disconnected whether the connection is down; asked under the buffer's lock
+	 * @param mustWait whether the publish cannot be sent now (connection down, no in-flight
+	 * slot); asked under the buffer's lock while nothing else waits
 	 * @return the outcome
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	Outcome offer(T item, long waitNanos, boolean beyondBounds, BooleanSupplier disconnected)
+	Outcome offer(T item, long waitNanos, boolean beyondBounds, BooleanSupplier mustWait)
 			throws InterruptedException {
 		long size = this.sizer.applyAsLong(item);
 		long remaining = waitNanos;
@@ -75,7 +77,7 @@ final class OfflineBuffer<T> {
 				if (this.closed) {
 					return Outcome.CLOSED;
 				}
-				if (this.queue.isEmpty() && !disconnected.getAsBoolean()) {
+				if (this.queue.isEmpty() && !mustWait.getAsBoolean()) {
 					return Outcome.NOT_NEEDED;
 				}
 				if (beyondBounds || hasRoom(size)) {
@@ -252,7 +254,7 @@ final class OfflineBuffer<T> {
 	 */
 	enum Outcome {
 
-		/** The connection is up and nothing waits: send directly. */
+		/** The connection is up, nothing waits and the caller took an in-flight slot: send directly. */
 		NOT_NEEDED,
 
 		/** Buffered. */

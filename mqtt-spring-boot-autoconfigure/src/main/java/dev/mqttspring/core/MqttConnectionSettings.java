@@ -336,7 +336,7 @@ public final class MqttConnectionSettings {
 	}
 
 	/**
-	 * Return how long a publish may wait for an in-flight slot.
+	 * Return the template's acknowledgement timeout (mqtt.template.timeout).
 	 * @return the timeout
 	 */
 	public Duration getPublishTimeout() {
@@ -344,7 +344,7 @@ public final class MqttConnectionSettings {
 	}
 
 	/**
-	 * Set how long a publish may wait for an in-flight slot.
+	 * Set the template's acknowledgement timeout (mqtt.template.timeout).
 	 * @param publishTimeout the timeout
 	 */
 	public void setPublishTimeout(Duration publishTimeout) {
