@@ -45,12 +45,14 @@ public class MqttProperties {
 	private String version = "5";
 
 	/**
-	 * MQTT client library behind the connection: paho (Eclipse Paho, the default when it
-	 * is on the classpath) or hivemq (HiveMQ MQTT client, com.hivemq:hivemq-mqtt-client,
-	 * used by default when Paho is absent). With hivemq, QoS 2 messages are acknowledged
-	 * to the broker only after the listener processed them.
+	 * MQTT client library behind the connection: hivemq (HiveMQ MQTT client,
+	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
+	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
+	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
+	 * are acknowledged to the broker after the listeners processed them; with paho, QoS 1
+	 * messages after processing and QoS 2 messages (PUBREC) on receipt.
 	 */
-	private @Nullable ClientLibrary clientLibrary;
+	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 
 	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
@@ -197,11 +199,11 @@ public class MqttProperties {
 		this.version = version;
 	}
 
-	public @Nullable ClientLibrary getClientLibrary() {
+	public ClientLibrary getClientLibrary() {
 		return this.clientLibrary;
 	}
 
-	public void setClientLibrary(@Nullable ClientLibrary clientLibrary) {
+	public void setClientLibrary(ClientLibrary clientLibrary) {
 		this.clientLibrary = clientLibrary;
 	}
 
@@ -458,7 +460,8 @@ public class MqttProperties {
 
 		/**
 		 * Where in-flight messages are kept: memory, or file to survive an application
-		 * restart (with the Paho client, also QoS 2 messages a listener had not finished).
+		 * restart (Paho client only, where it also keeps QoS 2 messages a listener had not
+		 * finished; the HiveMQ client refuses file at start-up).
 		 */
 		private Type type = Type.MEMORY;
 

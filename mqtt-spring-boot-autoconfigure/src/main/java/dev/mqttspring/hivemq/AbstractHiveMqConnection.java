@@ -32,6 +32,8 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
 import io.reactivex.schedulers.Schedulers;
 
+import org.springframework.util.ClassUtils;
+
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -53,12 +55,23 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private static final Scheduler DIRECT = Schedulers.from(Runnable::run);
 
+	private static final String NETTY_HTTP_CODEC = "io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker";
+
 	private final Map<Integer, P> unacknowledged = new ConcurrentHashMap<>();
 
 	private final AtomicInteger messageIds = new AtomicInteger();
 
+	private volatile List<HiveMqClientBuilderCustomizer> builderCustomizers = List.of();
+
 	AbstractHiveMqConnection(MqttConnectionSettings settings) {
 		super(settings);
+	}
+
+	/**
+	 * Set the customizers applied, in order, to the client builder of every server URI.
+	 */
+	final void setBuilderCustomizers(List<HiveMqClientBuilderCustomizer> customizers) {
+		this.builderCustomizers = List.copyOf(customizers);
 	}
 
 	// ---- version specific
@@ -129,6 +142,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 				.applicationScheduler(DIRECT)
 				.applyExecutorConfig()
 				.addDisconnectedListener((context) -> disconnected(context, established));
+			for (HiveMqClientBuilderCustomizer customizer : this.builderCustomizers) {
+				customizer.customize(builder);
+			}
 			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
 		}
 		return new HiveMqClients<>(entries);
@@ -311,6 +327,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			builder.sslConfig(sslConfig(timeout));
 		}
 		if (webSocket) {
+			if (!ClassUtils.isPresent(NETTY_HTTP_CODEC, MqttClient.class.getClassLoader())) {
+				// the client declares the codec optional: without it the attempt only times out
+				throw new IllegalStateException("The WebSocket URL " + value + " needs Netty's HTTP codec with the HiveMQ "
+						+ "MQTT client; add the dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it)");
+			}
 			MqttWebSocketConfigBuilder webSocketConfig = MqttWebSocketConfig.builder()
 				.handshakeTimeout(timeout, TimeUnit.MILLISECONDS);
 			String path = uri.getRawPath();
@@ -340,8 +361,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		}
 		if (trust == null && this.settings.getSocketFactory() != null) {
 			this.logger.warn("The HiveMQ MQTT client cannot use the socket factory of the MQTT connection settings; it uses "
-					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle) or set the trust manager "
-					+ "factory of the settings in an MqttConnectionCustomizer");
+					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle), set the trust manager "
+					+ "factory of the settings in an MqttConnectionCustomizer, or configure the client's TLS in a "
+					+ "HiveMqClientBuilderCustomizer");
 		}
 		if (this.settings.getKeyManagerFactory() != null) {
 			builder.keyManagerFactory(this.settings.getKeyManagerFactory());
