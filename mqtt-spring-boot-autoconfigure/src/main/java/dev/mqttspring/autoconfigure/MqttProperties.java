@@ -2,10 +2,12 @@ package dev.mqttspring.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -54,12 +56,16 @@ public class MqttProperties {
 
 	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
-	 * the connection when nothing arrived from the broker for 1.5 times this long.
+	 * the connection when nothing arrived from the broker for 1.5 times this long. MQTT
+	 * carries whole seconds: a value without a unit is in seconds; 0 turns keep-alive off,
+	 * otherwise 1s to 65535s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration keepAlive = Duration.ofSeconds(60);
 
 	/**
-	 * Time to wait for a connection to be established, per broker URL.
+	 * Time to wait for a connection to be established, per broker URL. A value without a
+	 * unit is in milliseconds.
 	 */
 	private Duration connectionTimeout = Duration.ofSeconds(10);
 
@@ -72,8 +78,10 @@ public class MqttProperties {
 
 	/**
 	 * MQTT 5 session expiry interval: how long the broker keeps the session after the
-	 * connection closes. 0 ends the session with the connection.
+	 * connection closes. 0 ends the session with the connection. MQTT carries whole
+	 * seconds: a value without a unit is in seconds; at most 4294967295s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration sessionExpiry = Duration.ZERO;
 
 	/**
@@ -83,12 +91,13 @@ public class MqttProperties {
 	private boolean automaticReconnect = true;
 
 	/**
-	 * Delay before the first reconnect attempt; it doubles after each failed attempt.
+	 * Delay before the first reconnect attempt; it doubles after each failed attempt. A
+	 * value without a unit is in milliseconds.
 	 */
 	private Duration reconnectDelay = Duration.ofSeconds(1);
 
 	/**
-	 * Longest delay between reconnect attempts.
+	 * Longest delay between reconnect attempts. A value without a unit is in milliseconds.
 	 */
 	private Duration maxReconnectDelay = Duration.ofSeconds(30);
 
@@ -123,7 +132,8 @@ public class MqttProperties {
 	private @Nullable DataSize maxPacketSize;
 
 	/**
-	 * Maximum time to wait for a graceful disconnect on shutdown.
+	 * Maximum time to wait for a graceful disconnect on shutdown. A value without a unit
+	 * is in milliseconds.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 
@@ -520,6 +530,7 @@ public class MqttProperties {
 
 		/**
 		 * Maximum time from publish to the broker's acknowledgement before the future fails.
+		 * A value without a unit is in milliseconds.
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
@@ -624,7 +635,8 @@ public class MqttProperties {
 		private int queueCapacity = 1000;
 
 		/**
-		 * Maximum time to let in-flight listener work finish on stop.
+		 * Maximum time to let in-flight listener work finish on stop. A value without a unit
+		 * is in milliseconds.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -699,7 +711,7 @@ public class MqttProperties {
 			private int maxAttempts = 1;
 
 			/**
-			 * Delay before the first retry.
+			 * Delay before the first retry. A value without a unit is in milliseconds.
 			 */
 			private Duration initialInterval = Duration.ofMillis(100);
 
@@ -709,7 +721,7 @@ public class MqttProperties {
 			private double multiplier = 2.0;
 
 			/**
-			 * Longest delay between retries.
+			 * Longest delay between retries. A value without a unit is in milliseconds.
 			 */
 			private Duration maxInterval = Duration.ofSeconds(5);
 
