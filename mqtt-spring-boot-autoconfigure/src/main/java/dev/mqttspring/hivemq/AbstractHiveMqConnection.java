@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -30,6 +31,7 @@ import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
+import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
@@ -73,8 +75,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	 * Open the client's global publishes flow with manual acknowledgement; HiveMQ calls
 	 * the flow's callbacks on its Netty thread. When the flow ends (HiveMQ ends it with the
 	 * session), clear {@code listening}.
+	 * @return the subscription to the flow; while it lasts, the client holds on to its
+	 * Netty event loop (non-daemon threads)
 	 */
-	abstract void listen(T client, AtomicBoolean listening);
+	abstract Disposable listen(T client, AtomicBoolean listening);
 
 	/**
 	 * Connect the client; the future completes with the CONNACK facts.
@@ -129,7 +133,8 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 				.applicationScheduler(DIRECT)
 				.applyExecutorConfig()
 				.addDisconnectedListener((context) -> disconnected(context, established));
-			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
+			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean(),
+					new AtomicReference<>()));
 		}
 		return new HiveMqClients<>(entries);
 	}
@@ -191,7 +196,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private void listen(HiveMqClients.Entry<T> entry) {
 		if (entry.listening().compareAndSet(false, true)) {
-			listen(entry.client(), entry.listening());
+			Disposable previous = entry.flow().getAndSet(listen(entry.client(), entry.listening()));
+			if (previous != null) {
+				previous.dispose();
+			}
 		}
 	}
 
@@ -212,6 +220,16 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	@Override
 	protected final void closeClient(HiveMqClients<T> clients) {
 		disconnectAll(clients, "Closing the MQTT client");
+		// the incoming publishes flow holds the client's Netty event loop, whose threads are
+		// not daemon threads: it lasts as long as the session (never ends for a client that
+		// never connected, or one that keeps its session), so end it or the JVM cannot exit
+		for (HiveMqClients.Entry<T> entry : clients.entries()) {
+			Disposable flow = entry.flow().getAndSet(null);
+			if (flow != null) {
+				flow.dispose();
+			}
+			entry.listening().set(false);
+		}
 		this.unacknowledged.clear();
 	}
 
