@@ -33,6 +33,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
 import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
+import org.jspecify.annotations.Nullable;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -265,6 +266,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	@Override
 	protected final boolean isNotConnected(Throwable ex) {
 		return unwrap(ex) instanceof MqttClientStateException;
+	}
+
+	@Override
+	protected final @Nullable KeepAliveProbe keepAliveProbe(HiveMqClients<T> clients) {
+		return HiveMqKeepAlive.of(clients.active().client());
 	}
 
 	@Override
