@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
+import dev.mqttspring.listener.MqttAckMode;
+
 /**
  * Configuration properties for MQTT, bound to {@code mqtt.*}.
  *
@@ -647,6 +649,15 @@ public class MqttProperties {
 		private @Nullable String deadLetterTopic;
 
 		/**
+		 * When listeners acknowledge QoS 1/2 messages: "received" once queued (a slow
+		 * listener does not hold back the others; queued messages are lost if the
+		 * application dies) or "processed" after the listener finished (redelivered after a
+		 * crash with a kept session). Defaults to "received" with the HiveMQ client, which
+		 * acknowledges in arrival order, and "processed" with Paho.
+		 */
+		private @Nullable MqttAckMode ackMode;
+
+		/**
 		 * Whether to create a Micrometer observation for each message a listener handles.
 		 */
 		private boolean observationEnabled;
@@ -686,6 +697,14 @@ public class MqttProperties {
 
 		public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
 			this.deadLetterTopic = deadLetterTopic;
+		}
+
+		public @Nullable MqttAckMode getAckMode() {
+			return this.ackMode;
+		}
+
+		public void setAckMode(@Nullable MqttAckMode ackMode) {
+			this.ackMode = ackMode;
 		}
 
 		public boolean isObservationEnabled() {

@@ -109,6 +109,12 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
+	public final boolean isAcknowledgingInArrivalOrder() {
+		// the client sends PUBACK and PUBREC in the order of the PUBLISH packets
+		return true;
+	}
+
+	@Override
 	protected final void acknowledgeClient(HiveMqClients<T> clients, int messageId, int qos) {
 		// HiveMQ hands the acknowledgement to the client's event loop: safe from any thread
 		P publish = this.unacknowledged.remove(messageId);
