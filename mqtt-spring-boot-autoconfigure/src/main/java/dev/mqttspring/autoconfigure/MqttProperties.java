@@ -2,11 +2,15 @@ package dev.mqttspring.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
+
+import dev.mqttspring.listener.MqttAckMode;
 
 /**
  * Configuration properties for MQTT, bound to {@code mqtt.*}.
@@ -56,12 +60,16 @@ public class MqttProperties {
 
 	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
-	 * the connection when nothing arrived from the broker for 1.5 times this long.
+	 * the connection when nothing arrived from the broker for 1.5 times this long. MQTT
+	 * carries whole seconds: a value without a unit is in seconds; 0 turns keep-alive off,
+	 * otherwise 1s to 65535s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration keepAlive = Duration.ofSeconds(60);
 
 	/**
-	 * Time to wait for a connection to be established, per broker URL.
+	 * Time to wait for a connection to be established, per broker URL. A value without a
+	 * unit is in milliseconds.
 	 */
 	private Duration connectionTimeout = Duration.ofSeconds(10);
 
@@ -74,8 +82,10 @@ public class MqttProperties {
 
 	/**
 	 * MQTT 5 session expiry interval: how long the broker keeps the session after the
-	 * connection closes. 0 ends the session with the connection.
+	 * connection closes. 0 ends the session with the connection. MQTT carries whole
+	 * seconds: a value without a unit is in seconds; at most 4294967295s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration sessionExpiry = Duration.ZERO;
 
 	/**
@@ -85,12 +95,13 @@ public class MqttProperties {
 	private boolean automaticReconnect = true;
 
 	/**
-	 * Delay before the first reconnect attempt; it doubles after each failed attempt.
+	 * Delay before the first reconnect attempt; it doubles after each failed attempt. A
+	 * value without a unit is in milliseconds.
 	 */
 	private Duration reconnectDelay = Duration.ofSeconds(1);
 
 	/**
-	 * Longest delay between reconnect attempts.
+	 * Longest delay between reconnect attempts. A value without a unit is in milliseconds.
 	 */
 	private Duration maxReconnectDelay = Duration.ofSeconds(30);
 
@@ -125,7 +136,8 @@ public class MqttProperties {
 	private @Nullable DataSize maxPacketSize;
 
 	/**
-	 * Maximum time to wait for a graceful disconnect on shutdown.
+	 * Maximum time to wait for a graceful disconnect on shutdown. A value without a unit
+	 * is in milliseconds.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 
@@ -523,6 +535,7 @@ public class MqttProperties {
 
 		/**
 		 * Maximum time from publish to the broker's acknowledgement before the future fails.
+		 * A value without a unit is in milliseconds.
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
@@ -627,7 +640,8 @@ public class MqttProperties {
 		private int queueCapacity = 1000;
 
 		/**
-		 * Maximum time to let in-flight listener work finish on stop.
+		 * Maximum time to let in-flight listener work finish on stop. A value without a unit
+		 * is in milliseconds.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -636,6 +650,15 @@ public class MqttProperties {
 		 * are exhausted; none when unset.
 		 */
 		private @Nullable String deadLetterTopic;
+
+		/**
+		 * When listeners acknowledge QoS 1/2 messages: "received" once queued (a slow
+		 * listener does not hold back the others; queued messages are lost if the
+		 * application dies) or "processed" after the listener finished (redelivered after a
+		 * crash with a kept session). Defaults to "received" with the HiveMQ client, which
+		 * acknowledges in arrival order, and "processed" with Paho.
+		 */
+		private @Nullable MqttAckMode ackMode;
 
 		/**
 		 * Whether to create a Micrometer observation for each message a listener handles.
@@ -679,6 +702,14 @@ public class MqttProperties {
 			this.deadLetterTopic = deadLetterTopic;
 		}
 
+		public @Nullable MqttAckMode getAckMode() {
+			return this.ackMode;
+		}
+
+		public void setAckMode(@Nullable MqttAckMode ackMode) {
+			this.ackMode = ackMode;
+		}
+
 		public boolean isObservationEnabled() {
 			return this.observationEnabled;
 		}
@@ -702,7 +733,7 @@ public class MqttProperties {
 			private int maxAttempts = 1;
 
 			/**
-			 * Delay before the first retry.
+			 * Delay before the first retry. A value without a unit is in milliseconds.
 			 */
 			private Duration initialInterval = Duration.ofMillis(100);
 
@@ -712,7 +743,7 @@ public class MqttProperties {
 			private double multiplier = 2.0;
 
 			/**
-			 * Longest delay between retries.
+			 * Longest delay between retries. A value without a unit is in milliseconds.
 			 */
 			private Duration maxInterval = Duration.ofSeconds(5);
 

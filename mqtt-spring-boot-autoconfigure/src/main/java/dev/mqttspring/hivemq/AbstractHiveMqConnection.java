@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -30,7 +31,9 @@ import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
+import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 
@@ -86,8 +89,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	 * Open the client's global publishes flow with manual acknowledgement; HiveMQ calls
 	 * the flow's callbacks on its Netty thread. When the flow ends (HiveMQ ends it with the
 	 * session), clear {@code listening}.
+	 * @return the subscription to the flow; while it lasts, the client holds on to its
+	 * Netty event loop (non-daemon threads)
 	 */
-	abstract void listen(T client, AtomicBoolean listening);
+	abstract Disposable listen(T client, AtomicBoolean listening);
 
 	/**
 	 * Connect the client; the future completes with the CONNACK facts.
@@ -114,6 +119,12 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		}
 		while (id == 0 || this.unacknowledged.putIfAbsent(id, publish) != null);
 		return id;
+	}
+
+	@Override
+	public final boolean isAcknowledgingInArrivalOrder() {
+		// the client sends PUBACK and PUBREC in the order of the PUBLISH packets
+		return true;
 	}
 
 	@Override
@@ -145,7 +156,8 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			for (HiveMqClientBuilderCustomizer customizer : this.builderCustomizers) {
 				customizer.customize(builder);
 			}
-			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
+			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean(),
+					new AtomicReference<>()));
 		}
 		return new HiveMqClients<>(entries);
 	}
@@ -207,7 +219,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private void listen(HiveMqClients.Entry<T> entry) {
 		if (entry.listening().compareAndSet(false, true)) {
-			listen(entry.client(), entry.listening());
+			Disposable previous = entry.flow().getAndSet(listen(entry.client(), entry.listening()));
+			if (previous != null) {
+				previous.dispose();
+			}
 		}
 	}
 
@@ -228,6 +243,16 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	@Override
 	protected final void closeClient(HiveMqClients<T> clients) {
 		disconnectAll(clients, "Closing the MQTT client");
+		// the incoming publishes flow holds the client's Netty event loop, whose threads are
+		// not daemon threads: it lasts as long as the session (never ends for a client that
+		// never connected, or one that keeps its session), so end it or the JVM cannot exit
+		for (HiveMqClients.Entry<T> entry : clients.entries()) {
+			Disposable flow = entry.flow().getAndSet(null);
+			if (flow != null) {
+				flow.dispose();
+			}
+			entry.listening().set(false);
+		}
 		this.unacknowledged.clear();
 	}
 
@@ -263,6 +288,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	@Override
 	protected final boolean isNotConnected(Throwable ex) {
 		return unwrap(ex) instanceof MqttClientStateException;
+	}
+
+	@Override
+	protected final @Nullable KeepAliveProbe keepAliveProbe(HiveMqClients<T> clients) {
+		return HiveMqKeepAlive.of(clients.active().client());
 	}
 
 	@Override

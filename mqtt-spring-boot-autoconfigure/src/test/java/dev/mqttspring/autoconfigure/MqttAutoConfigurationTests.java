@@ -397,6 +397,48 @@ class MqttAutoConfigurationTests {
 			.run((context) -> assertInvalid(context, "mqtt.keep-alive", "PT19H26M40S", "65535 seconds"));
 	}
 
+	@Test
+	void protocolIntervalsWithoutUnitAreSeconds() {
+		this.runner.withPropertyValues("mqtt.keep-alive=60", "mqtt.clean-start=false", "mqtt.client-id=app-1",
+				"mqtt.session-expiry=3600")
+			.run((context) -> {
+				MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+				assertThat(settings.getKeepAlive()).isEqualTo(Duration.ofSeconds(60));
+				assertThat(settings.getSessionExpiry()).isEqualTo(Duration.ofHours(1));
+			});
+	}
+
+	@Test
+	void otherDurationsWithoutUnitAreMilliseconds() {
+		this.runner.withPropertyValues("mqtt.connection-timeout=1500", "mqtt.reconnect-delay=250",
+				"mqtt.max-reconnect-delay=5000", "mqtt.shutdown-timeout=500", "mqtt.template.timeout=4000")
+			.run((context) -> {
+				MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+				assertThat(settings.getConnectionTimeout()).isEqualTo(Duration.ofMillis(1500));
+				assertThat(settings.getReconnectMinDelay()).isEqualTo(Duration.ofMillis(250));
+				assertThat(settings.getReconnectMaxDelay()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(settings.getShutdownTimeout()).isEqualTo(Duration.ofMillis(500));
+				assertThat(settings.getPublishTimeout()).isEqualTo(Duration.ofSeconds(4));
+			});
+	}
+
+	@Test
+	void zeroKeepAliveTurnsItOff() {
+		this.runner.withPropertyValues("mqtt.keep-alive=0")
+			.run((context) -> assertThat(context.getBean(MqttConnectionSettings.class).getKeepAlive()).isZero());
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "mqtt.keep-alive, 500ms, PT0.5S, a value under 1 second would be sent as 0",
+			"mqtt.session-expiry, 999ms, PT0.999S, a value under 1 second would be sent as 0",
+			"mqtt.keep-alive, 1500ms, PT1.5S, use a whole number of seconds",
+			"mqtt.keep-alive, 65536, PT18H12M16S, at most 65535 seconds",
+			"mqtt.session-expiry, 4294967296, PT1193046H28M16S, at most 4294967295 seconds" })
+	void protocolIntervalOutOfRangeIsRejected(String property, String value, String shown, String rule) {
+		this.runner.withPropertyValues(property + "=" + value)
+			.run((context) -> assertInvalid(context, property, shown, rule));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "status/+/app", "status/#" })
 	void willTopicWithWildcardIsRejected(String topic) {
