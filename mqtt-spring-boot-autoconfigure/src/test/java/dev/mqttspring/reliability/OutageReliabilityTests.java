@@ -82,7 +82,7 @@ class OutageReliabilityTests {
 						long lost = tally.missing(MESSAGES);
 						Duration worst = outcome.recoveries.stream().max(Duration::compareTo).orElse(Duration.ZERO);
 						ReliabilityReport
-							.scenario("Outage during a QoS 1 burst (" + library + "): SIGTERM x3 + SIGKILL x1, " + THREADS
+							.scenario(library, "Outage during a QoS 1 burst: SIGTERM x3 + SIGKILL x1, " + THREADS
 									+ " threads, default buffer settings")
 							.sent(MESSAGES)
 							.received(tally.total())
