@@ -54,10 +54,11 @@ import dev.mqttspring.support.MqttMessageConverters;
  * through the {@link MessageConverter} (JSON by default, content type
  * {@code application/json}). MQTT 5 properties are ignored on an MQTT 3.1.1 connection.
  * <p>
- * The futures of publishes complete on the client's callback thread. A dependent stage
- * that publishes again should use an {@code *Async} variant, so that it never waits for
- * an in-flight slot on the thread that frees them. Reply futures of {@code request}
- * complete on a separate thread.
+ * The futures of publishes complete on the client's callback thread; a dependent stage
+ * may publish again there: a publish on a client-library thread never waits (when the
+ * offline buffer is full it is buffered beyond the bound). On other threads a publish
+ * waits up to {@code mqtt.template.max-block} for room in a full offline buffer. Reply
+ * futures of {@code request} complete on a separate thread.
  * <p>
  * Thread-safe: many threads may publish at once.
  *
