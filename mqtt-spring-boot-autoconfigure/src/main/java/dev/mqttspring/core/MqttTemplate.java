@@ -1189,7 +1189,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	 * Threads shared by all templates, so that nothing runs on (or blocks) the client's
 	 * callback thread: one timer for timeouts, a small pool that completes reply futures,
 	 * and one that sends the requests that waited for the reply subscription (a send may
-	 * wait for an in-flight slot, which only the callback thread frees).
+	 * wait for room in a full offline buffer, up to mqtt.template.max-block).
 	 */
 	private static final class Timers {
 
