@@ -517,7 +517,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			case 0x86 -> "; check mqtt.username and mqtt.password";
 			case 0x87 -> "; the broker does not allow this client: check mqtt.username, mqtt.password and the broker's ACL";
 			case 0x85 -> "; check mqtt.client-id";
-			default -> "";
+			default -> TlsFailureHints.hint(ex);
 		};
 		return new MqttConnectException("Could not connect to " + String.join(", ", this.settings.getServerUris())
 				+ " as client '" + getClientId() + "': " + describe(ex) + hint, code, ex);
