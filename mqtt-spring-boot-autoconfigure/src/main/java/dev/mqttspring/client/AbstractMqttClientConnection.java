@@ -77,6 +77,13 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	protected final Log logger = LogFactory.getLog(getClass());
 
+	private final FailedConnectLog failedConnects = new FailedConnectLog(this.logger);
+
+	/**
+	 * Whether {@link #start()} waits for the first attempt and reports its failure itself.
+	 */
+	private volatile boolean startingUp;
+
 	protected final MqttConnectionSettings settings;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -319,6 +326,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		finally {
 			this.lock.unlock();
 		}
+		this.startingUp = true;
 		CompletableFuture<Void> first = attemptConnect();
 		Duration wait = this.settings.getConnectionTimeout().multipliedBy(Math.max(1, this.settings.getServerUris().size()))
 				.plusSeconds(2);
@@ -347,6 +355,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.startingUp = false;
 		}
 	}
 
@@ -583,6 +594,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		if (reconnect) {
 			this.reconnects.incrementAndGet();
 		}
+		int failedAttempts = this.failedConnects.connected();
+		if (failedAttempts > 1) {
+			this.logger.info("MQTT client '" + getClientId() + "' connected after " + failedAttempts + " failed attempts");
+		}
 		this.logger.info("MQTT client '" + getClientId() + "' connected to " + serverUri + " (MQTT " + getVersion().label()
 				+ ", session present: " + sessionPresent + ")");
 		for (MqttConnectionListener listener : this.listeners) {
@@ -602,7 +617,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		setState(MqttConnectionState.DISCONNECTED);
-		this.logger.debug("MQTT connect attempt failed: " + failure.getMessage());
+		// start() reports the failure of the attempt it waits for
+		this.failedConnects.failed(getClientId(), failure.getMessage(), this.startingUp);
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.connectionLost(failure.getMessage(), failure.getReasonCode()));
 		}
