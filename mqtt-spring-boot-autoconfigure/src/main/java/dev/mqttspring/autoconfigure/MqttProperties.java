@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
+import dev.mqttspring.listener.MqttAckMode;
+
 /**
  * Configuration properties for MQTT, bound to {@code mqtt.*}.
  *
@@ -47,12 +49,14 @@ public class MqttProperties {
 	private String version = "5";
 
 	/**
-	 * MQTT client library behind the connection: paho (Eclipse Paho, the default when it
-	 * is on the classpath) or hivemq (HiveMQ MQTT client, com.hivemq:hivemq-mqtt-client,
-	 * used by default when Paho is absent). With hivemq, QoS 2 messages are acknowledged
-	 * to the broker only after the listener processed them.
+	 * MQTT client library behind the connection: hivemq (HiveMQ MQTT client,
+	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
+	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
+	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
+	 * are acknowledged to the broker after the listeners processed them; with paho, QoS 1
+	 * messages after processing and QoS 2 messages (PUBREC) on receipt.
 	 */
-	private @Nullable ClientLibrary clientLibrary;
+	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 
 	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
@@ -207,11 +211,11 @@ public class MqttProperties {
 		this.version = version;
 	}
 
-	public @Nullable ClientLibrary getClientLibrary() {
+	public ClientLibrary getClientLibrary() {
 		return this.clientLibrary;
 	}
 
-	public void setClientLibrary(@Nullable ClientLibrary clientLibrary) {
+	public void setClientLibrary(ClientLibrary clientLibrary) {
 		this.clientLibrary = clientLibrary;
 	}
 
@@ -468,7 +472,8 @@ public class MqttProperties {
 
 		/**
 		 * Where in-flight messages are kept: memory, or file to survive an application
-		 * restart (with the Paho client, also QoS 2 messages a listener had not finished).
+		 * restart (Paho client only, where it also keeps QoS 2 messages a listener had not
+		 * finished; the HiveMQ client refuses file at start-up).
 		 */
 		private Type type = Type.MEMORY;
 
@@ -647,6 +652,15 @@ public class MqttProperties {
 		private @Nullable String deadLetterTopic;
 
 		/**
+		 * When listeners acknowledge QoS 1/2 messages: "received" once queued (a slow
+		 * listener does not hold back the others; queued messages are lost if the
+		 * application dies) or "processed" after the listener finished (redelivered after a
+		 * crash with a kept session). Defaults to "received" with the HiveMQ client, which
+		 * acknowledges in arrival order, and "processed" with Paho.
+		 */
+		private @Nullable MqttAckMode ackMode;
+
+		/**
 		 * Whether to create a Micrometer observation for each message a listener handles.
 		 */
 		private boolean observationEnabled;
@@ -686,6 +700,14 @@ public class MqttProperties {
 
 		public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
 			this.deadLetterTopic = deadLetterTopic;
+		}
+
+		public @Nullable MqttAckMode getAckMode() {
+			return this.ackMode;
+		}
+
+		public void setAckMode(@Nullable MqttAckMode ackMode) {
+			this.ackMode = ackMode;
 		}
 
 		public boolean isObservationEnabled() {

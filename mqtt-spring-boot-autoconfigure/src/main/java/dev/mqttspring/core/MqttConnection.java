@@ -149,6 +149,19 @@ public interface MqttConnection {
 	List<SubscriptionState> getSubscriptions();
 
 	/**
+	 * Return whether the connection sends the broker its acknowledgements of QoS 1/2
+	 * messages in the order the messages arrived, as MQTT asks: a message whose
+	 * acknowledgement is withheld then holds back the acknowledgements of all later
+	 * messages, and once the broker's in-flight window is full, their delivery. Listener
+	 * containers acknowledge on receipt by default on such a connection.
+	 * @return {@code true} for the HiveMQ client, {@code false} for Paho, which acknowledges
+	 * QoS 1 messages in any order
+	 */
+	default boolean isAcknowledgingInArrivalOrder() {
+		return false;
+	}
+
+	/**
 	 * Add a listener notified of connection state changes.
 	 * @param listener the listener
 	 */

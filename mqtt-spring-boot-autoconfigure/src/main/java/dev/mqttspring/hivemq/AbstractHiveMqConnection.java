@@ -33,6 +33,9 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
 import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -55,12 +58,23 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private static final Scheduler DIRECT = Schedulers.from(Runnable::run);
 
+	private static final String NETTY_HTTP_CODEC = "io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker";
+
 	private final Map<Integer, P> unacknowledged = new ConcurrentHashMap<>();
 
 	private final AtomicInteger messageIds = new AtomicInteger();
 
+	private volatile List<HiveMqClientBuilderCustomizer> builderCustomizers = List.of();
+
 	AbstractHiveMqConnection(MqttConnectionSettings settings) {
 		super(settings);
+	}
+
+	/**
+	 * Set the customizers applied, in order, to the client builder of every server URI.
+	 */
+	final void setBuilderCustomizers(List<HiveMqClientBuilderCustomizer> customizers) {
+		this.builderCustomizers = List.copyOf(customizers);
 	}
 
 	// ---- version specific
@@ -108,6 +122,12 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
+	public final boolean isAcknowledgingInArrivalOrder() {
+		// the client sends PUBACK and PUBREC in the order of the PUBLISH packets
+		return true;
+	}
+
+	@Override
 	protected final void acknowledgeClient(HiveMqClients<T> clients, int messageId, int qos) {
 		// HiveMQ hands the acknowledgement to the client's event loop: safe from any thread
 		P publish = this.unacknowledged.remove(messageId);
@@ -133,6 +153,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 				.applicationScheduler(DIRECT)
 				.applyExecutorConfig()
 				.addDisconnectedListener((context) -> disconnected(context, established));
+			for (HiveMqClientBuilderCustomizer customizer : this.builderCustomizers) {
+				customizer.customize(builder);
+			}
 			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean(),
 					new AtomicReference<>()));
 		}
@@ -268,6 +291,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
+	protected final @Nullable KeepAliveProbe keepAliveProbe(HiveMqClients<T> clients) {
+		return HiveMqKeepAlive.of(clients.active().client());
+	}
+
+	@Override
 	protected final boolean resendsAfterReconnect(Throwable ex) {
 		// HiveMQ keeps QoS 1/2 publishes of a kept session and completes them after the
 		// reconnect; when it fails one, it has given it up
@@ -329,6 +357,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			builder.sslConfig(sslConfig(timeout));
 		}
 		if (webSocket) {
+			if (!ClassUtils.isPresent(NETTY_HTTP_CODEC, MqttClient.class.getClassLoader())) {
+				// the client declares the codec optional: without it the attempt only times out
+				throw new IllegalStateException("The WebSocket URL " + value + " needs Netty's HTTP codec with the HiveMQ "
+						+ "MQTT client; add the dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it)");
+			}
 			MqttWebSocketConfigBuilder webSocketConfig = MqttWebSocketConfig.builder()
 				.handshakeTimeout(timeout, TimeUnit.MILLISECONDS);
 			String path = uri.getRawPath();
@@ -358,8 +391,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		}
 		if (trust == null && this.settings.getSocketFactory() != null) {
 			this.logger.warn("The HiveMQ MQTT client cannot use the socket factory of the MQTT connection settings; it uses "
-					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle) or set the trust manager "
-					+ "factory of the settings in an MqttConnectionCustomizer");
+					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle), set the trust manager "
+					+ "factory of the settings in an MqttConnectionCustomizer, or configure the client's TLS in a "
+					+ "HiveMqClientBuilderCustomizer");
 		}
 		if (this.settings.getKeyManagerFactory() != null) {
 			builder.keyManagerFactory(this.settings.getKeyManagerFactory());

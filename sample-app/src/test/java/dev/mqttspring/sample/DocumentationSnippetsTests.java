@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keeps the documentation buildable: the Java snippets of README.md and docs/guide.md
  * compile as written against the starter (and, for the test snippets, the test
  * dependencies), and every Maven dependency snippet names the version the build uses, or
- * the document shows the import of the project's BOM
- * ({@code dev.mqttspring:mqtt-spring-boot-dependencies}) and the BOM manages it.
+ * needs none because the project's BOM ({@code dev.mqttspring:mqtt-spring-boot-dependencies},
+ * whose import the document shows or points to) or Spring Boot's dependency management
+ * supplies it.
  * <p>
  * The Java snippets of one document are compiled together, so a type one snippet declares
  * (such as {@code Reading}) is there for the others. A snippet that cannot be a
@@ -42,7 +43,7 @@ class DocumentationSnippetsTests {
 
 	private static final String BOM = "mqtt-spring-boot-dependencies";
 
-	private static final Pattern FENCE = Pattern.compile("(?m)^```(\\w+)\\n(.*?)^```", Pattern.DOTALL);
+	private static final Pattern FENCE = Pattern.compile("(?m)^[ \\t]*```(\\w+)\\n(.*?)^[ \\t]*```", Pattern.DOTALL);
 
 	private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
@@ -96,14 +97,15 @@ class DocumentationSnippetsTests {
 	@ValueSource(strings = { "README.md", "docs/guide.md" })
 	void dependencySnippetsNameAVersionTheBuildUses(String document) throws IOException {
 		String rootPom = Files.readString(root().resolve("pom.xml"));
-		String projectVersion = element(rootPom, "version");
-		List<Snippet> xmlSnippets = snippets(document, "xml");
-		boolean bomShown = xmlSnippets.stream()
-			.anyMatch((snippet) -> snippet.text().contains("<artifactId>" + BOM + "</artifactId>")
-					&& snippet.text().contains("<scope>import</scope>"));
+		Path bomFile = root().resolve(BOM).resolve("pom.xml");
+		String bomPom = Files.exists(bomFile) ? Files.readString(bomFile) : "";
+		String projectVersion = element(rootPom.substring(rootPom.indexOf("</parent>") + 1), "version");
+		String bootDependencies = springBootDependencies(element(rootPom, "spring-boot.version"));
+		// the BOM import is shown in the document, or the document points to where it is shown
+		boolean bomShown = Files.readString(root().resolve(document)).contains(BOM);
 		List<String> problems = new ArrayList<>();
 		int dependencies = 0;
-		for (Snippet snippet : xmlSnippets) {
+		for (Snippet snippet : snippets(document, "xml")) {
 			Matcher dependency = DEPENDENCY.matcher(snippet.text());
 			while (dependency.find()) {
 				String xml = dependency.group(1);
@@ -112,21 +114,27 @@ class DocumentationSnippetsTests {
 				String version = element(xml, "version");
 				String where = document + ":" + snippet.line() + ": " + groupId + ":" + artifactId;
 				if (BOM.equals(artifactId)) {
+					if (!projectVersion.equals(version)) {
+						problems.add(where + ":" + version + " is not the project version " + projectVersion);
+					}
 					continue;
 				}
 				dependencies++;
-				String expected = "dev.mqttspring".equals(groupId) ? projectVersion : managedVersion(rootPom, artifactId);
+				String managed = "dev.mqttspring".equals(groupId) ? projectVersion : managedVersion(bomPom, artifactId);
 				if ("dev.mqttspring".equals(groupId) && !Files.isDirectory(root().resolve(artifactId))) {
 					problems.add(where + " is not a module of the build");
 				}
 				else if (version == null) {
-					if (!bomShown || !managedByBom(artifactId)) {
-						problems.add(where + " has no version and no BOM shown in the document supplies it; add <version>"
-								+ expected + "</version>");
+					boolean byBom = bomShown && managed != null && (!"dev.mqttspring".equals(groupId)
+							|| bomPom.contains("<artifactId>" + artifactId + "</artifactId>"));
+					boolean bySpringBoot = bootDependencies.contains("<artifactId>" + artifactId + "</artifactId>");
+					if (!byBom && !bySpringBoot) {
+						problems.add(where + " has no version, and neither the project's BOM (imported in the document) "
+								+ "nor Spring Boot's dependency management supplies one");
 					}
 				}
-				else if (expected != null && !version.equals(expected)) {
-					problems.add(where + ":" + version + " is not the version the build uses (" + expected + ")");
+				else if (managed != null && !version.equals(managed)) {
+					problems.add(where + ":" + version + " is not the version the build uses (" + managed + ")");
 				}
 			}
 		}
@@ -135,7 +143,7 @@ class DocumentationSnippetsTests {
 	}
 
 	/**
-	 * Return the version the root pom's dependency management gives the artifact, or
+	 * Return the version the pom's dependency management gives the artifact, or
 	 * {@code null} when it does not manage it.
 	 */
 	private static String managedVersion(String pom, String artifactId) {
@@ -145,7 +153,8 @@ class DocumentationSnippetsTests {
 			if (artifactId.equals(element(xml, "artifactId"))) {
 				String version = element(xml, "version");
 				if (version != null && version.startsWith("${")) {
-					version = element(pom, version.substring(2, version.length() - 1));
+					String property = version.substring(2, version.length() - 1);
+					version = "project.version".equals(property) ? element(pom, "version") : element(pom, property);
 				}
 				return version;
 			}
@@ -154,11 +163,16 @@ class DocumentationSnippetsTests {
 	}
 
 	/**
-	 * Whether the project's BOM manages the artifact.
+	 * Return Spring Boot's dependency management from the local Maven repository, where
+	 * the build put it.
 	 */
-	private static boolean managedByBom(String artifactId) throws IOException {
-		Path bom = root().resolve(BOM).resolve("pom.xml");
-		return Files.exists(bom) && Files.readString(bom).contains("<artifactId>" + artifactId + "</artifactId>");
+	private static String springBootDependencies(String version) throws IOException {
+		String repository = System.getProperty("maven.repo.local",
+				Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+		Path pom = Path.of(repository, "org", "springframework", "boot", "spring-boot-dependencies", version,
+				"spring-boot-dependencies-" + version + ".pom");
+		assertThat(pom).as("Spring Boot's dependency management").exists();
+		return Files.readString(pom);
 	}
 
 	private static String element(String xml, String name) {
