@@ -127,7 +127,8 @@ class DocumentationSnippetsTests {
 				else if (version == null) {
 					boolean byBom = bomShown && managed != null && (!"dev.mqttspring".equals(groupId)
 							|| bomPom.contains("<artifactId>" + artifactId + "</artifactId>"));
-					boolean bySpringBoot = bootDependencies.contains("<artifactId>" + artifactId + "</artifactId>");
+					boolean bySpringBoot = bootDependencies.contains("<artifactId>" + artifactId + "</artifactId>")
+							|| importsBom(bootDependencies, groupId);
 					if (!byBom && !bySpringBoot) {
 						problems.add(where + " has no version, and neither the project's BOM (imported in the document) "
 								+ "nor Spring Boot's dependency management supplies one");
@@ -160,6 +161,21 @@ class DocumentationSnippetsTests {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the pom imports a BOM of the group (Spring Boot manages Spring Integration,
+	 * for example, through {@code spring-integration-bom}).
+	 */
+	private static boolean importsBom(String pom, String groupId) {
+		Matcher dependency = DEPENDENCY.matcher(pom);
+		while (dependency.find()) {
+			String xml = dependency.group(1);
+			if (groupId.equals(element(xml, "groupId")) && "import".equals(element(xml, "scope"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
