@@ -100,7 +100,7 @@ class DocumentationSnippetsTests {
 		Path bomFile = root().resolve(BOM).resolve("pom.xml");
 		String bomPom = Files.exists(bomFile) ? Files.readString(bomFile) : "";
 		String projectVersion = element(rootPom.substring(rootPom.indexOf("</parent>") + 1), "version");
-		String bootDependencies = springBootDependencies(element(rootPom, "spring-boot.version"));
+		String bootDependencies = springBootDependencies(rootPom);
 		// the BOM import is shown in the document, or the document points to where it is shown
 		boolean bomShown = Files.readString(root().resolve(document)).contains(BOM);
 		List<String> problems = new ArrayList<>();
@@ -180,15 +180,21 @@ class DocumentationSnippetsTests {
 
 	/**
 	 * Return Spring Boot's dependency management from the local Maven repository, where
-	 * the build put it.
+	 * the build put it (in the default version, or one of the profiles' versions).
 	 */
-	private static String springBootDependencies(String version) throws IOException {
+	private static String springBootDependencies(String rootPom) throws IOException {
 		String repository = System.getProperty("maven.repo.local",
 				Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
-		Path pom = Path.of(repository, "org", "springframework", "boot", "spring-boot-dependencies", version,
-				"spring-boot-dependencies-" + version + ".pom");
-		assertThat(pom).as("Spring Boot's dependency management").exists();
-		return Files.readString(pom);
+		Matcher versions = Pattern.compile("<spring-boot.version>([^<]+)</spring-boot.version>").matcher(rootPom);
+		while (versions.find()) {
+			String version = versions.group(1);
+			Path pom = Path.of(repository, "org", "springframework", "boot", "spring-boot-dependencies", version,
+					"spring-boot-dependencies-" + version + ".pom");
+			if (Files.exists(pom)) {
+				return Files.readString(pom);
+			}
+		}
+		throw new AssertionError("Spring Boot's dependency management is not in " + repository);
 	}
 
 	private static String element(String xml, String name) {
