@@ -43,12 +43,14 @@ class BrokerRestartReliabilityTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "paho", "hivemq" })
 	void sigtermRestartsDuringQos1StreamLoseNothing(String library) throws Exception {
+		// the HiveMQ variant streams half as many messages through the same five restarts
+		int messages = "hivemq".equals(library) ? MESSAGES / 2 : MESSAGES;
 		try (MosquittoBroker broker = MosquittoBroker.builder().persistence(true).maxQueuedMessages(0).start()) {
 			String topic = ReliabilityApps.unique("reliability/restart");
 			Tally tally = new Tally();
 			ApplicationContextRunner subscriber = persistent(library, broker, ReliabilityApps.unique("restart-sub"));
 			ApplicationContextRunner publisher = persistent(library, broker, ReliabilityApps.unique("restart-pub"))
-				.withPropertyValues("mqtt.offline-buffer-size=" + (MESSAGES + OUTSTANDING), "mqtt.template.timeout=60s");
+				.withPropertyValues("mqtt.offline-buffer-size=" + (messages + OUTSTANDING), "mqtt.template.timeout=60s");
 			subscriber.run((sub) -> {
 				MqttConnection subConnection = sub.getBean(MqttConnection.class);
 				DefaultMqttListenerContainer container = new DefaultMqttListenerContainer(subConnection, "restart-listener",
@@ -63,9 +65,9 @@ class BrokerRestartReliabilityTests {
 						ExecutorService chaos = Executors.newSingleThreadExecutor();
 						try {
 							CompletableFuture<Void> restart = CompletableFuture.completedFuture(null);
-							int every = MESSAGES / (RESTARTS + 1);
+							int every = messages / (RESTARTS + 1);
 							int restarts = 0;
-							for (int i = 0; i < MESSAGES; i++) {
+							for (int i = 0; i < messages; i++) {
 								if (i > 0 && i % every == 0 && restarts < RESTARTS) {
 									restart.get(30, TimeUnit.SECONDS);
 									restarts++;
@@ -87,11 +89,11 @@ class BrokerRestartReliabilityTests {
 							chaos.shutdownNow();
 						}
 						stream.awaitAllAcknowledged(Duration.ofSeconds(60));
-						awaitQuietly(() -> tally.distinct() >= MESSAGES, Duration.ofSeconds(60));
-						long lost = tally.missing(MESSAGES);
+						awaitQuietly(() -> tally.distinct() >= messages, Duration.ofSeconds(60));
+						long lost = tally.missing(messages);
 						Duration worst = recoveries.stream().max(Duration::compareTo).orElse(Duration.ZERO);
 						ReliabilityReport.scenario(library, "Broker restarts (SIGTERM) x" + RESTARTS + ", QoS 1, persistent session")
-							.sent(MESSAGES)
+							.sent(messages)
 							.received(tally.total())
 							.lost(lost)
 							.duplicates(tally.duplicates())
