@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -175,13 +174,6 @@ class LoadReliabilityTests {
 						.note("publish ack during the backlog " + ReliabilityReport.format(roundTrip) + ", state " + state)
 						.write();
 					assertThat(fast.missing(fastMessages)).isZero();
-					// known gap of the HiveMQ backend (issue 13): the client acknowledges in arrival
-					// order, so the slow listener's backlog holds the broker's in-flight window and the
-					// fast listener's messages wait for it; the assertions apply once it is fixed
-					Assumptions.assumeFalse("hivemq".equals(library) && slowAtThatTime >= slowMessages,
-							"HiveMQ backend: a slow listener holds back the others (the fast listener got its messages "
-									+ "only after the slow one's whole backlog, in " + ReliabilityReport.format(fastDone)
-									+ ")");
 					assertThat(slowAtThatTime).as("the slow listener was still busy").isLessThan(slowMessages);
 					assertThat(state).isEqualTo(MqttConnectionState.CONNECTED);
 					assertThat(roundTrip).isLessThan(Duration.ofSeconds(1));
