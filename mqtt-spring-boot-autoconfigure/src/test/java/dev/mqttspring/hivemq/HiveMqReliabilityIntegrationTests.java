@@ -198,10 +198,11 @@ class HiveMqReliabilityIntegrationTests {
 	}
 
 	/**
-	 * The point of the HiveMQ backend: a QoS 2 message is acknowledged (PUBREC) only after
-	 * the listener returned. An application that dies while its listener processes one
-	 * gets it again after a restart with the same persistent session. (Paho's MQTT 5
-	 * client sends PUBREC on receipt: the broker then considers the message delivered.)
+	 * With {@code mqtt.listener.ack-mode=processed}, a QoS 2 message is acknowledged
+	 * (PUBREC) only after the listener returned. An application that dies while its
+	 * listener processes one gets it again after a restart with the same persistent
+	 * session. (Paho's MQTT 5 client sends PUBREC on receipt: the broker then considers the
+	 * message delivered.)
 	 * <p>
 	 * The "crash" cuts the network first (a TCP proxy resets the connection and refuses new
 	 * ones), so nothing the dying application does afterwards reaches the broker.
@@ -280,7 +281,7 @@ class HiveMqReliabilityIntegrationTests {
 			.properties("mqtt.client-library=hivemq", "mqtt.url=" + url, "mqtt.version=" + version,
 					"test.prefix=" + prefix, "mqtt.client-id=" + clientId, "mqtt.clean-start=false",
 					"mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms", "mqtt.reconnect-delay=100ms",
-					"mqtt.fail-fast=true");
+					"mqtt.fail-fast=true", "mqtt.listener.ack-mode=processed");
 	}
 
 	private ConfigurableApplicationContext start(SpringApplicationBuilder builder, Recorder recorder, CountDownLatch block) {

@@ -189,7 +189,10 @@ class MqttListenerRedeliveryTests {
 			.properties("mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
 					"mqtt.clean-start=false", "mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms",
 					"mqtt.reconnect-delay=100ms", "mqtt.persistence.type=" + persistence,
-					"mqtt.persistence.directory=" + store);
+					"mqtt.persistence.directory=" + store)
+			// acknowledgement after processing is what these tests are about (the default on the
+			// HiveMQ client acknowledges once queued)
+			.properties("mqtt.listener.ack-mode=processed");
 	}
 
 	static ConfigurableApplicationContext start(SpringApplicationBuilder builder, Recorder recorder, CountDownLatch block) {
