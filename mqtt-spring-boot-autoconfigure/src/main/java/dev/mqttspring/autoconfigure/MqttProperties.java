@@ -2,10 +2,12 @@ package dev.mqttspring.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 import dev.mqttspring.listener.MqttAckMode;
@@ -47,21 +49,28 @@ public class MqttProperties {
 	private String version = "5";
 
 	/**
-	 * MQTT client library behind the connection: paho (Eclipse Paho, the default when it
-	 * is on the classpath) or hivemq (HiveMQ MQTT client, com.hivemq:hivemq-mqtt-client,
-	 * used by default when Paho is absent). With hivemq, QoS 2 messages are acknowledged
-	 * to the broker only after the listener processed them.
+	 * MQTT client library behind the connection: hivemq (HiveMQ MQTT client,
+	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
+	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
+	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
+	 * are acknowledged to the broker in arrival order, by default once the listeners queued
+	 * them (see mqtt.listener.ack-mode); with paho, QoS 1 messages after processing and QoS
+	 * 2 messages (PUBREC) on receipt.
 	 */
-	private @Nullable ClientLibrary clientLibrary;
+	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 
 	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
-	 * the connection when nothing arrived from the broker for 1.5 times this long.
+	 * the connection when nothing arrived from the broker for 1.5 times this long. MQTT
+	 * carries whole seconds: a value without a unit is in seconds; 0 turns keep-alive off,
+	 * otherwise 1s to 65535s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration keepAlive = Duration.ofSeconds(60);
 
 	/**
-	 * Time to wait for a connection to be established, per broker URL.
+	 * Time to wait for a connection to be established, per broker URL. A value without a
+	 * unit is in milliseconds.
 	 */
 	private Duration connectionTimeout = Duration.ofSeconds(10);
 
@@ -74,8 +83,10 @@ public class MqttProperties {
 
 	/**
 	 * MQTT 5 session expiry interval: how long the broker keeps the session after the
-	 * connection closes. 0 ends the session with the connection.
+	 * connection closes. 0 ends the session with the connection. MQTT carries whole
+	 * seconds: a value without a unit is in seconds; at most 4294967295s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration sessionExpiry = Duration.ZERO;
 
 	/**
@@ -85,12 +96,13 @@ public class MqttProperties {
 	private boolean automaticReconnect = true;
 
 	/**
-	 * Delay before the first reconnect attempt; it doubles after each failed attempt.
+	 * Delay before the first reconnect attempt; it doubles after each failed attempt. A
+	 * value without a unit is in milliseconds.
 	 */
 	private Duration reconnectDelay = Duration.ofSeconds(1);
 
 	/**
-	 * Longest delay between reconnect attempts.
+	 * Longest delay between reconnect attempts. A value without a unit is in milliseconds.
 	 */
 	private Duration maxReconnectDelay = Duration.ofSeconds(30);
 
@@ -125,7 +137,8 @@ public class MqttProperties {
 	private @Nullable DataSize maxPacketSize;
 
 	/**
-	 * Maximum time to wait for a graceful disconnect on shutdown.
+	 * Maximum time to wait for a graceful disconnect on shutdown. A value without a unit
+	 * is in milliseconds.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 
@@ -199,11 +212,11 @@ public class MqttProperties {
 		this.version = version;
 	}
 
-	public @Nullable ClientLibrary getClientLibrary() {
+	public ClientLibrary getClientLibrary() {
 		return this.clientLibrary;
 	}
 
-	public void setClientLibrary(@Nullable ClientLibrary clientLibrary) {
+	public void setClientLibrary(ClientLibrary clientLibrary) {
 		this.clientLibrary = clientLibrary;
 	}
 
@@ -460,7 +473,8 @@ public class MqttProperties {
 
 		/**
 		 * Where in-flight messages are kept: memory, or file to survive an application
-		 * restart (with the Paho client, also QoS 2 messages a listener had not finished).
+		 * restart (Paho client only, where it also keeps QoS 2 messages a listener had not
+		 * finished; the HiveMQ client refuses file at start-up).
 		 */
 		private Type type = Type.MEMORY;
 
@@ -522,6 +536,7 @@ public class MqttProperties {
 
 		/**
 		 * Maximum time from publish to the broker's acknowledgement before the future fails.
+		 * A value without a unit is in milliseconds.
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
@@ -626,7 +641,8 @@ public class MqttProperties {
 		private int queueCapacity = 1000;
 
 		/**
-		 * Maximum time to let in-flight listener work finish on stop.
+		 * Maximum time to let in-flight listener work finish on stop. A value without a unit
+		 * is in milliseconds.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -718,7 +734,7 @@ public class MqttProperties {
 			private int maxAttempts = 1;
 
 			/**
-			 * Delay before the first retry.
+			 * Delay before the first retry. A value without a unit is in milliseconds.
 			 */
 			private Duration initialInterval = Duration.ofMillis(100);
 
@@ -728,7 +744,7 @@ public class MqttProperties {
 			private double multiplier = 2.0;
 
 			/**
-			 * Longest delay between retries.
+			 * Longest delay between retries. A value without a unit is in milliseconds.
 			 */
 			private Duration maxInterval = Duration.ofSeconds(5);
 

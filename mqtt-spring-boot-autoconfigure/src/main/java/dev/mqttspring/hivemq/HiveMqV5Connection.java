@@ -34,6 +34,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuthBuilder;
+import io.reactivex.disposables.Disposable;
 
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -69,8 +70,8 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	void listen(Mqtt5AsyncClient client, AtomicBoolean listening) {
-		client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
+	Disposable listen(Mqtt5AsyncClient client, AtomicBoolean listening) {
+		return client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
 			listening.set(false);
 			this.logger.debug("Incoming message flow ended: " + ex.getMessage());
 		});

@@ -546,6 +546,15 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	@Override
 	public void stop(Runnable callback) {
+		stop(callback, false);
+	}
+
+	@Override
+	public void shutdown(Runnable callback) {
+		stop(callback, this.connection.isSessionPersistent());
+	}
+
+	private void stop(Runnable callback, boolean keepSubscriptions) {
 		List<MqttSubscription> toRemove;
 		this.lifecycleLock.lock();
 		try {
@@ -563,7 +572,12 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
 		List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
 		for (MqttSubscription subscription : toRemove) {
-			unsubscribed.add(this.connection.unsubscribe(subscription));
+			unsubscribed.add(keepSubscriptions ? this.connection.detach(subscription)
+					: this.connection.unsubscribe(subscription));
+		}
+		if (keepSubscriptions && logger.isDebugEnabled()) {
+			logger.debug("Listener " + this.description + " stops; the broker keeps its subscriptions to "
+					+ this.topicFilters + " in the session");
 		}
 		try {
 			CompletableFuture.allOf(unsubscribed.toArray(new CompletableFuture[0]))

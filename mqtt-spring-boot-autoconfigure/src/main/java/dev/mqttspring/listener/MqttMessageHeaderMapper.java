@@ -20,12 +20,19 @@ import dev.mqttspring.support.MqttHeaders;
  * {@link MqttHeaders}. Each MQTT 5 user property is also a header of its own name (first
  * value) unless that name is taken.
  */
-final class MqttMessageHeaderMapper {
+public final class MqttMessageHeaderMapper {
 
 	private MqttMessageHeaderMapper() {
 	}
 
-	static Message<byte[]> toMessage(MqttInboundMessage message, String listenerId, Map<String, ?> extraHeaders) {
+	/**
+	 * Map a received message.
+	 * @param message the received message
+	 * @param listenerId the id of the listener that received it
+	 * @param extraHeaders further headers, set last
+	 * @return the message with the payload bytes and the headers
+	 */
+	public static Message<byte[]> toMessage(MqttInboundMessage message, String listenerId, Map<String, ?> extraHeaders) {
 		Map<String, Object> headers = new HashMap<>();
 		MqttMessageProperties properties = message.getProperties();
 		for (MqttUserProperty property : properties.getUserProperties()) {

@@ -49,8 +49,12 @@ class MqttListenerBackPressureTests {
 	@ValueSource(strings = { "5", "3.1.1" })
 	void slowListenerWithholdsAcknowledgementsInsteadOfDropping(String version, CapturedOutput output) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxInflightMessages(WINDOW).start()) {
+			// pinned to Paho: mosquitto 2.0 sends past the client's MQTT 5 receive maximum when
+			// acknowledgements flow again (see below); the HiveMQ client then disconnects with 0x93
+			// (receive maximum exceeded) where Paho tolerates it. Acknowledgement once queued is
+			// tested on both libraries without a receive maximum below
 			ListenerTestSupport.runner(broker.url(), version, "bp")
-				.withPropertyValues("mqtt.listener.queue-capacity=5")
+				.withPropertyValues("mqtt.client-library=paho", "mqtt.listener.queue-capacity=5")
 				.withPropertyValues("mqtt.listener.ack-mode=processed")
 				.withUserConfiguration(SlowListeners.class, ReceiveMaximum.class)
 				.run((context) -> {
