@@ -15,7 +15,7 @@ import dev.mqttspring.testsupport.MosquittoBroker;
  * {@code benchmark-results.md} and {@code benchmark-results.json}.
  * <p>
  * Options: {@code --quick} (small counts, one run: a smoke check of a minute or two),
- * {@code --runs N} (default 3), {@code --contenders a,a-buf,b,c,d,e},
+ * {@code --runs N} (default 3), {@code --contenders a,a-buf,b,c,d,d-p,e},
  * {@code --scenarios qos0-100B,qos1-100B,qos1-4KiB,qos2-100B},
  * {@code --sections throughput,latency,scaling,jmh}, {@code --output DIR} (default
  * {@code target} of this module).
@@ -102,7 +102,7 @@ public final class BenchmarkRunner {
 	}
 
 	private static void runLatency(Options options, Broker broker, Report report) {
-		List<ContenderSpec> contenders = Contenders.select(List.of("a", "c", "d", "d-hivemq")).stream()
+		List<ContenderSpec> contenders = Contenders.select(List.of("a", "c", "d", "d-p")).stream()
 			.filter((spec) -> options.contenders.isEmpty() || options.contenders.contains(spec.key()))
 			.toList();
 		int seconds = options.quick ? 3 : 10;
@@ -152,7 +152,7 @@ public final class BenchmarkRunner {
 					}
 					case "--output" -> options.output = Path.of(value(args, ++i, "--output"));
 					default -> throw new IllegalArgumentException("Unknown option '" + args[i]
-							+ "'; use --quick, --runs N, --contenders a,a-buf,b,c,d,e, --scenarios qos0-100B,qos1-100B,qos1-4KiB,qos2-100B, --sections "
+							+ "'; use --quick, --runs N, --contenders a,a-buf,b,c,d,d-p,e, --scenarios qos0-100B,qos1-100B,qos1-4KiB,qos2-100B, --sections "
 							+ String.join(",", ALL_SECTIONS) + ", --output DIR");
 				}
 			}

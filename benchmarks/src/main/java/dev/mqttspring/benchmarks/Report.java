@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Report {
 
-	private static final List<String> RATIO_BASES = List.of("a", "a-buf", "b", "c", "e");
+	private static final List<String> RATIO_BASES = List.of("a", "a-buf", "b", "c", "d-p", "e");
 
 	final Map<String, Object> environment = new LinkedHashMap<>();
 
@@ -72,6 +72,7 @@ final class Report {
 		if (!this.latency.isEmpty()) {
 			appendLatency(md);
 		}
+		appendTargets(md);
 		if (!this.scaling.isEmpty() || this.scalingNote != null) {
 			appendScaling(md);
 		}
@@ -96,25 +97,24 @@ final class Report {
 	}
 
 	/**
-	 * The starter contenders that get ratio columns: the default (Paho) backend and the
-	 * HiveMQ backend.
+	 * The starter contenders that get ratio columns: the default (HiveMQ) backend and the
+	 * Paho backend.
 	 */
-	private static final List<String> STARTERS = List.of("d", "d-hivemq");
+	private static final List<String> STARTERS = List.of("d", "d-p");
 
 	private void appendThroughput(StringBuilder md) {
 		md.append("## Throughput (messages/s received; median of runs, min-max)\n\n");
 		md.append("| Scenario |");
 		this.contenders.forEach((spec) -> md.append(' ').append(spec.label()).append(" |"));
-		List<String> bases = ratioBases();
 		List<String> starters = STARTERS.stream()
 			.filter((key) -> this.contenders.stream().anyMatch((spec) -> spec.key().equals(key)))
 			.toList();
 		for (String starterKey : starters) {
-			bases.forEach((base) -> md.append(' ').append(starterLabel(starterKey)).append('/').append(base).append(" |"));
+			ratioBases(starterKey).forEach((base) -> md.append(' ').append(starterKey).append('/').append(base).append(" |"));
 		}
 		md.append("\n|---|");
 		this.contenders.forEach((spec) -> md.append("---:|"));
-		starters.forEach((starterKey) -> bases.forEach((base) -> md.append("---:|")));
+		starters.forEach((starterKey) -> ratioBases(starterKey).forEach((base) -> md.append("---:|")));
 		md.append('\n');
 		for (Scenario scenario : this.scenarios) {
 			md.append("| ").append(scenario.label()).append(" |");
@@ -139,7 +139,7 @@ final class Report {
 			}
 			for (String starterKey : starters) {
 				Stats starter = stats(starterKey, scenario);
-				for (String base : bases) {
+				for (String base : ratioBases(starterKey)) {
 					Stats other = stats(base, scenario);
 					md.append(' ').append((starter.count() > 0 && other.count() > 0)
 							? String.format(Locale.ROOT, "%.2f", starter.median() / other.median()) : "-").append(" |");
@@ -150,18 +150,86 @@ final class Report {
 		md.append('\n');
 	}
 
-	private static String starterLabel(String key) {
-		return key.equals("d") ? "d" : "d-h";
-	}
-
-	private List<String> ratioBases() {
-		boolean hasStarter = this.contenders.stream().anyMatch((spec) -> STARTERS.contains(spec.key()));
-		if (!hasStarter) {
-			return List.of();
-		}
+	private List<String> ratioBases(String starterKey) {
 		return RATIO_BASES.stream()
+			.filter((base) -> !base.equals(starterKey))
 			.filter((base) -> this.contenders.stream().anyMatch((spec) -> spec.key().equals(base)))
 			.toList();
+	}
+
+	/**
+	 * Check the default contender (d) against its targets, QoS 1, in this run: at least
+	 * 1.1 x raw Paho at 100 B and 2.5 x at 4 KiB, at least 1.0 x mica-mqtt and raw HiveMQ
+	 * at every payload, and a p99 latency no higher than raw Paho's. A target whose
+	 * contenders did not run (or failed) is left out.
+	 * @return the checks
+	 */
+	List<TargetCheck> targets() {
+		List<TargetCheck> checks = new ArrayList<>();
+		for (Scenario scenario : this.scenarios) {
+			if (scenario.qos() != 1) {
+				continue;
+			}
+			if (scenario.payloadSize() == 100) {
+				ratio(checks, scenario, "a", 1.1);
+			}
+			else if (scenario.payloadSize() == 4096) {
+				ratio(checks, scenario, "a", 2.5);
+			}
+			ratio(checks, scenario, "e", 1.0);
+			ratio(checks, scenario, "b", 1.0);
+		}
+		LatencyResult starter = latency("d");
+		LatencyResult paho = latency("a");
+		if (starter != null && paho != null) {
+			double value = paho.micros(99) / starter.micros(99);
+			checks.add(new TargetCheck("latency p99 (a) / (d)", "QoS 1, 100 B, 2,000 msg/s", value, 1.0,
+					value >= 1.0));
+		}
+		return checks;
+	}
+
+	private void ratio(List<TargetCheck> checks, Scenario scenario, String base, double required) {
+		Stats starter = stats("d", scenario);
+		Stats other = stats(base, scenario);
+		if (starter.count() > 0 && other.count() > 0) {
+			double value = starter.median() / other.median();
+			checks.add(new TargetCheck("d/" + base, scenario.label(), value, required, value >= required));
+		}
+	}
+
+	private LatencyResult latency(String contender) {
+		return this.latency.stream()
+			.filter((result) -> result.contender().equals(contender) && result.histogram().getTotalCount() > 0)
+			.findFirst()
+			.orElse(null);
+	}
+
+	private void appendTargets(StringBuilder md) {
+		List<TargetCheck> checks = targets();
+		if (checks.isEmpty()) {
+			return;
+		}
+		md.append("## Targets of the default contender (d), QoS 1, same run\n\n");
+		md.append("| Target | Scenario | Value | Required | Met |\n|---|---|---:|---:|---|\n");
+		for (TargetCheck check : checks) {
+			md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | >= %.1f | %s |%n", check.target(), check.scenario(),
+					check.value(), check.required(), check.met() ? "yes" : "**no**"));
+		}
+		md.append('\n');
+	}
+
+	/**
+	 * One target of the default contender and whether this run met it.
+	 *
+	 * @param target what is compared, such as {@code d/a}
+	 * @param scenario the scenario
+	 * @param value the measured ratio
+	 * @param required the lowest ratio that meets the target
+	 * @param met whether the value meets the target
+	 */
+	record TargetCheck(String target, String scenario, double value, double required, boolean met) {
+
 	}
 
 	private void appendLatency(StringBuilder md) {
@@ -275,6 +343,7 @@ final class Report {
 		root.put("scalingNote", this.scalingNote);
 		root.put("jmh", this.jmh);
 		root.put("perMessageCpuNanos", this.jmhCpu);
+		root.put("targets", targets());
 		root.put("failures", this.failures);
 		JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 		return mapper.writeValueAsString(root);

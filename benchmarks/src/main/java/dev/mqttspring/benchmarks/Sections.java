@@ -19,10 +19,16 @@ final class Sections {
 	private Sections() {
 	}
 
+	/**
+	 * The property that selects the default contender's backend, set explicitly so that
+	 * (d) is the HiveMQ backend whatever the starter's default is.
+	 */
+	static final String HIVEMQ = "mqtt.client-library=hivemq";
+
 	static List<ContenderSpec> starterContenders() {
 		return List.of(new ContenderSpec("d", "(d) starter", false, StarterContender::new),
-				new ContenderSpec("d-hivemq", "(d-h) starter, mqtt.client-library=hivemq", false,
-						() -> new StarterContender(StarterContender.Split.NONE, "mqtt.client-library=hivemq")),
+				new ContenderSpec("d-p", "(d-p) starter, mqtt.client-library=paho", false,
+						() -> new StarterContender(StarterContender.Split.NONE, "mqtt.client-library=paho")),
 				new ContenderSpec("d-sub", "(d-sub) raw Paho -> starter listener", false,
 						() -> new StarterContender(StarterContender.Split.RAW_PUBLISHER)),
 				new ContenderSpec("d-pub", "(d-pub) starter template -> raw Paho", false,

@@ -20,9 +20,10 @@ import dev.mqttspring.core.MqttTemplate;
 /**
  * (d) The starter: a Spring Boot application (web off) whose {@link MqttTemplate}
  * publishes and whose one {@code @MqttSubscribe} method counts, on the starter's one
- * managed connection with its defaults (in-flight window 1000, TCP_NODELAY and buffered
- * input, acknowledgement after the method returned). The publisher simply calls
- * {@code publish} in a loop: the template's in-flight window is the flow control.
+ * managed connection with its defaults (in-flight window 1000, acknowledgement after the
+ * method returned), on the HiveMQ client backend ({@code mqtt.client-library=hivemq}, set
+ * explicitly); (d-p) is the same application on the Paho backend. The publisher simply
+ * calls {@code publish} in a loop: the template's in-flight window is the flow control.
  */
 final class StarterContender implements Contender {
 
@@ -53,7 +54,8 @@ final class StarterContender implements Contender {
 	/**
 	 * Create a contender with extra application properties.
 	 * @param split whether one side is replaced by raw Paho (a-buf) to locate a bottleneck
-	 * @param properties extra properties, such as {@code mqtt.client-library=hivemq}
+	 * @param properties extra properties, such as {@code mqtt.client-library=paho}; they
+	 * override the default {@code mqtt.client-library=hivemq}
 	 */
 	StarterContender(Split split, String... properties) {
 		this.split = split;
@@ -93,7 +95,7 @@ final class StarterContender implements Contender {
 			.logStartupInfo(false)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("benchmarkSink", sink))
 			.properties(AutoConfigurations.excludeProperty("org.dromara."), "logging.level.root=WARN",
-					"mqtt.url=" + broker.url(), "mqtt.client-id=" + ClientIds.next("starter"))
+					"mqtt.url=" + broker.url(), "mqtt.client-id=" + ClientIds.next("starter"), Sections.HIVEMQ)
 			.properties(properties);
 	}
 

@@ -91,6 +91,52 @@ class BenchmarkHarnessTests {
 	}
 
 	@Test
+	void reportGivesRatiosOfTheDefaultAndThePahoBackendAndChecksTheTargets() {
+		Report report = new Report();
+		Scenario small = new Scenario(1, 100, 1000);
+		Scenario large = new Scenario(1, 4096, 1000);
+		report.scenarios.add(small);
+		report.scenarios.add(large);
+		for (String key : List.of("a", "b", "d", "d-p", "e")) {
+			report.contenders.add(new ContenderSpec(key, "(" + key + ")", false, () -> null));
+		}
+		// messages/s = 1000 / elapsed seconds
+		addRun(report, "a", small, 1.0);
+		addRun(report, "b", small, 0.8);
+		addRun(report, "d", small, 0.5);
+		addRun(report, "d-p", small, 1.0);
+		addRun(report, "e", small, 0.5);
+		addRun(report, "a", large, 1.0);
+		addRun(report, "b", large, 0.25);
+		addRun(report, "d", large, 0.5);
+		addRun(report, "d-p", large, 1.0);
+		addRun(report, "e", large, 0.5);
+		report.latency.add(new LatencyResult("a", histogram(1_000_000), null));
+		report.latency.add(new LatencyResult("d", histogram(500_000), null));
+		String markdown = report.markdown();
+		assertThat(markdown).contains("| d/a | d/b | d/d-p | d/e | d-p/a | d-p/b | d-p/e |");
+		assertThat(markdown).contains("| QoS 1, 1k x 100 B | 1,000 | 1,250 | 2,000 | 1,000 | 2,000 | 2.00 | 1.60 | 2.00 | 1.00 | 1.00 | 0.80 | 0.50 |");
+		assertThat(markdown).contains("## Targets of the default contender (d), QoS 1, same run")
+			.contains("| d/a | QoS 1, 1k x 100 B | 2.00 | >= 1.1 | yes |")
+			.contains("| d/a | QoS 1, 1k x 4 KiB | 2.00 | >= 2.5 | **no** |")
+			.contains("| d/b | QoS 1, 1k x 4 KiB | 0.50 | >= 1.0 | **no** |")
+			.contains("| d/e | QoS 1, 1k x 4 KiB | 1.00 | >= 1.0 | yes |")
+			.contains("| latency p99 (a) / (d) | QoS 1, 100 B, 2,000 msg/s | 2.00 | >= 1.0 | yes |");
+		assertThat(report.targets()).hasSize(7).filteredOn(Report.TargetCheck::met).hasSize(5);
+		assertThat(report.json()).contains("\"targets\"");
+	}
+
+	private static void addRun(Report report, String contender, Scenario scenario, double seconds) {
+		report.throughput.add(new ThroughputResult(contender, scenario, 1, 1000, 0, 0, (long) (seconds * 1e9), 1, null));
+	}
+
+	private static Histogram histogram(long nanos) {
+		Histogram histogram = new Histogram(3);
+		histogram.recordValue(nanos);
+		return histogram;
+	}
+
+	@Test
 	void unknownOptionsAreRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkRunner.Options.parse(new String[] { "--fast" }))
 			.withMessageContaining("--quick");

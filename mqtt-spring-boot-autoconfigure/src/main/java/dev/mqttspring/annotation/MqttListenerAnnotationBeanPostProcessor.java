@@ -175,6 +175,13 @@ public class MqttListenerAnnotationBeanPostProcessor
 		}
 		endpoint.setErrorHandler(resolveErrorHandler(annotation.errorHandler(), description));
 		endpoint.setDeadLetterTopic(resolveString(annotation.deadLetterTopic(), "deadLetterTopic", description));
+		try {
+			endpoint.setAckMode(dev.mqttspring.listener.MqttAckMode.of(resolveString(annotation.ackMode(), "ackMode", description),
+					"@MqttSubscribe(ackMode) on " + description));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException(ex.getMessage(), ex);
+		}
 		SendTo sendTo = AnnotatedElementUtils.findMergedAnnotation(method, SendTo.class);
 		if (sendTo != null && sendTo.value().length > 0) {
 			String replyTopic = resolveString(sendTo.value()[0], "@SendTo", description);

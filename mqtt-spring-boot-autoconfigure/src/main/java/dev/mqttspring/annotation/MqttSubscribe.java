@@ -93,4 +93,15 @@ public @interface MqttSubscribe {
 	 */
 	String deadLetterTopic() default "";
 
+	/**
+	 * When a QoS 1/2 message is acknowledged to the broker: {@code "received"} once it is in
+	 * the listener's queue (a slow listener does not hold back the others; a message queued
+	 * or in progress when the application dies is lost), or {@code "processed"} after the
+	 * method returned or the error handling dealt with its failure (such a message is
+	 * delivered again with a kept session). Defaults to {@code mqtt.listener.ack-mode}.
+	 * @return the acknowledgement mode, or empty for the default
+	 * @see dev.mqttspring.listener.MqttAckMode
+	 */
+	String ackMode() default "";
+
 }

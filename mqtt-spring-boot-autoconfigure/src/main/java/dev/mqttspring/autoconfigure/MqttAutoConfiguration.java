@@ -5,8 +5,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
@@ -17,6 +15,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.ClassUtils;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionListener;
@@ -26,6 +25,8 @@ import dev.mqttspring.event.MqttConnectedEvent;
 import dev.mqttspring.event.MqttConnectionLostEvent;
 import dev.mqttspring.event.MqttSubscriptionGrantedEvent;
 import dev.mqttspring.event.MqttSubscriptionRefusedEvent;
+import dev.mqttspring.core.MqttServerUris;
+import dev.mqttspring.hivemq.HiveMqClientBuilderCustomizer;
 import dev.mqttspring.hivemq.HiveMqConnections;
 import dev.mqttspring.paho.PahoConnections;
 import dev.mqttspring.support.MqttMessageConverters;
@@ -76,11 +77,10 @@ public final class MqttAutoConfiguration {
 	}
 
 	/**
-	 * Paho-backed connection.
+	 * Connection backed by Eclipse Paho, opt-in with {@code mqtt.client-library=paho}.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = { "org.eclipse.paho.mqttv5.client.MqttAsyncClient",
-			"org.eclipse.paho.client.mqttv3.MqttAsyncClient" })
+	@ConditionalOnClass(name = { MqttClientLibraryCondition.PAHO_CLIENT, MqttClientLibraryCondition.PAHO_V3_CLIENT })
 	@Conditional(MqttClientLibraryCondition.Paho.class)
 	static class PahoConnectionConfiguration {
 
@@ -95,58 +95,66 @@ public final class MqttAutoConfiguration {
 	}
 
 	/**
-	 * Connection backed by the HiveMQ MQTT client.
+	 * Connection backed by the HiveMQ MQTT client, the default.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = MqttClientLibraryCondition.HIVEMQ_CLIENT)
 	@Conditional(MqttClientLibraryCondition.HiveMq.class)
 	static class HiveMqConnectionConfiguration {
 
+		static final String NETTY_HTTP_CODEC = "io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker";
+
 		@Bean
 		@ConditionalOnMissingBean
-		MqttConnection mqttConnection(MqttConnectionSettings settings, ApplicationEventPublisher eventPublisher) {
+		MqttConnection mqttConnection(MqttConnectionSettings settings, ApplicationEventPublisher eventPublisher,
+				ObjectProvider<HiveMqClientBuilderCustomizer> customizers, ResourceLoader resourceLoader) {
 			if (settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
 				throw new InvalidMqttPropertyException("mqtt.persistence.type", "file",
-						"the HiveMQ MQTT client (mqtt.client-library=hivemq) keeps in-flight messages in memory only; "
-								+ "use mqtt.persistence.type=memory or mqtt.client-library=paho");
+						"the HiveMQ MQTT client (mqtt.client-library=hivemq, the default) keeps the session state "
+								+ "(unacknowledged outgoing QoS 1/2 messages, incoming QoS 2 packet ids) in memory only, "
+								+ "for as long as the application runs; use mqtt.persistence.type=memory (a persistent "
+								+ "session, mqtt.clean-start=false, still lets the broker keep queued messages across "
+								+ "restarts), or mqtt.client-library=paho with the Paho dependencies for a file-backed store");
 			}
-			MqttConnection connection = HiveMqConnections.create(settings);
+			checkWebSocketSupport(settings, resourceLoader.getClassLoader());
+			MqttConnection connection = HiveMqConnections.create(settings, customizers.orderedStream().toList());
 			connection.addConnectionListener(new EventPublishingListener(connection, eventPublisher));
 			return connection;
+		}
+
+		/**
+		 * The HiveMQ client declares its WebSocket codec (Netty's HTTP codec) optional: without it a
+		 * {@code ws://} connect attempt only times out waiting for the CONNACK.
+		 */
+		private static void checkWebSocketSupport(MqttConnectionSettings settings, ClassLoader classLoader) {
+			for (String uri : settings.getServerUris()) {
+				if (MqttServerUris.isWebSocket(java.net.URI.create(uri))
+						&& !ClassUtils.isPresent(NETTY_HTTP_CODEC, classLoader)) {
+					throw new InvalidMqttPropertyException("mqtt.url", uri,
+							"WebSocket URLs (ws://, wss://) with the HiveMQ MQTT client need Netty's HTTP codec; add the "
+									+ "dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it; its "
+									+ "version comes from Spring Boot's dependency management)");
+				}
+			}
 		}
 
 	}
 
 	/**
-	 * Fails start-up with a clear message when the chosen client library is missing.
+	 * Fails start-up with a clear message when {@code mqtt.client-library} names no known
+	 * library or the selected library is not on the classpath.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	static class MissingClientLibraryConfiguration {
+	@Conditional(MqttClientLibraryCondition.Invalid.class)
+	@ConditionalOnMissingBean(MqttConnection.class)
+	static class InvalidClientLibraryConfiguration {
 
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnProperty(name = MqttClientLibraryCondition.PROPERTY, havingValue = "hivemq")
-		@ConditionalOnMissingClass(MqttClientLibraryCondition.HIVEMQ_CLIENT)
-		static class MissingHiveMqClient {
-
-			MissingHiveMqClient() {
-				throw new InvalidMqttPropertyException(MqttClientLibraryCondition.PROPERTY, "hivemq",
-						"the HiveMQ MQTT client is not on the classpath; add the dependency com.hivemq:hivemq-mqtt-client "
-								+ "or remove the property to use Eclipse Paho");
+		InvalidClientLibraryConfiguration(Environment environment, ResourceLoader resourceLoader) {
+			InvalidMqttPropertyException problem = MqttClientLibraryCondition.problem(environment,
+					resourceLoader.getClassLoader());
+			if (problem != null) {
+				throw problem;
 			}
-
-		}
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnProperty(name = MqttClientLibraryCondition.PROPERTY, havingValue = "paho")
-		@ConditionalOnMissingClass(MqttClientLibraryCondition.PAHO_CLIENT)
-		static class MissingPahoClient {
-
-			MissingPahoClient() {
-				throw new InvalidMqttPropertyException(MqttClientLibraryCondition.PROPERTY, "paho",
-						"Eclipse Paho is not on the classpath; add the dependency org.eclipse.paho:org.eclipse.paho.mqttv5.client "
-								+ "(and org.eclipse.paho.client.mqttv3 for MQTT 3.1.1), or use mqtt.client-library=hivemq");
-			}
-
 		}
 
 	}

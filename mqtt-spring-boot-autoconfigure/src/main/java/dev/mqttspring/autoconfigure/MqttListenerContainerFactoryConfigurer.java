@@ -42,6 +42,7 @@ public final class MqttListenerContainerFactoryConfigurer {
 		map.from(listener::getQueueCapacity).to(factory::setQueueCapacity);
 		map.from(listener::getShutdownTimeout).to(factory::setShutdownTimeout);
 		map.from(listener::getDeadLetterTopic).to(factory::setDeadLetterTopic);
+		map.from(listener::getAckMode).to(factory::setAckMode);
 		map.from(this.properties::getConnectionTimeout).to(factory::setSubscribeTimeout);
 		map.from(this.properties::isFailFast).to(factory::setFailFast);
 		factory.setBackOff(backOff(listener.getRetry()));

@@ -2,11 +2,15 @@ package dev.mqttspring.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
+
+import dev.mqttspring.listener.MqttAckMode;
 
 /**
  * Configuration properties for MQTT, bound to {@code mqtt.*}.
@@ -45,21 +49,27 @@ public class MqttProperties {
 	private String version = "5";
 
 	/**
-	 * MQTT client library behind the connection: paho (Eclipse Paho, the default when it
-	 * is on the classpath) or hivemq (HiveMQ MQTT client, com.hivemq:hivemq-mqtt-client,
-	 * used by default when Paho is absent). With hivemq, QoS 2 messages are acknowledged
-	 * to the broker only after the listener processed them.
+	 * MQTT client library behind the connection: hivemq (HiveMQ MQTT client,
+	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
+	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
+	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
+	 * are acknowledged to the broker after the listeners processed them; with paho, QoS 1
+	 * messages after processing and QoS 2 messages (PUBREC) on receipt.
 	 */
-	private @Nullable ClientLibrary clientLibrary;
+	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 
 	/**
 	 * Keep-alive interval: the client pings the broker when idle for this long and drops
-	 * the connection when nothing arrived from the broker for 1.5 times this long.
+	 * the connection when nothing arrived from the broker for 1.5 times this long. MQTT
+	 * carries whole seconds: a value without a unit is in seconds; 0 turns keep-alive off,
+	 * otherwise 1s to 65535s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration keepAlive = Duration.ofSeconds(60);
 
 	/**
-	 * Time to wait for a connection to be established, per broker URL.
+	 * Time to wait for a connection to be established, per broker URL. A value without a
+	 * unit is in milliseconds.
 	 */
 	private Duration connectionTimeout = Duration.ofSeconds(10);
 
@@ -72,8 +82,10 @@ public class MqttProperties {
 
 	/**
 	 * MQTT 5 session expiry interval: how long the broker keeps the session after the
-	 * connection closes. 0 ends the session with the connection.
+	 * connection closes. 0 ends the session with the connection. MQTT carries whole
+	 * seconds: a value without a unit is in seconds; at most 4294967295s.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration sessionExpiry = Duration.ZERO;
 
 	/**
@@ -83,12 +95,13 @@ public class MqttProperties {
 	private boolean automaticReconnect = true;
 
 	/**
-	 * Delay before the first reconnect attempt; it doubles after each failed attempt.
+	 * Delay before the first reconnect attempt; it doubles after each failed attempt. A
+	 * value without a unit is in milliseconds.
 	 */
 	private Duration reconnectDelay = Duration.ofSeconds(1);
 
 	/**
-	 * Longest delay between reconnect attempts.
+	 * Longest delay between reconnect attempts. A value without a unit is in milliseconds.
 	 */
 	private Duration maxReconnectDelay = Duration.ofSeconds(30);
 
@@ -123,7 +136,8 @@ public class MqttProperties {
 	private @Nullable DataSize maxPacketSize;
 
 	/**
-	 * Maximum time to wait for a graceful disconnect on shutdown.
+	 * Maximum time to wait for a graceful disconnect on shutdown. A value without a unit
+	 * is in milliseconds.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 
@@ -197,11 +211,11 @@ public class MqttProperties {
 		this.version = version;
 	}
 
-	public @Nullable ClientLibrary getClientLibrary() {
+	public ClientLibrary getClientLibrary() {
 		return this.clientLibrary;
 	}
 
-	public void setClientLibrary(@Nullable ClientLibrary clientLibrary) {
+	public void setClientLibrary(ClientLibrary clientLibrary) {
 		this.clientLibrary = clientLibrary;
 	}
 
@@ -458,7 +472,8 @@ public class MqttProperties {
 
 		/**
 		 * Where in-flight messages are kept: memory, or file to survive an application
-		 * restart (with the Paho client, also QoS 2 messages a listener had not finished).
+		 * restart (Paho client only, where it also keeps QoS 2 messages a listener had not
+		 * finished; the HiveMQ client refuses file at start-up).
 		 */
 		private Type type = Type.MEMORY;
 
@@ -520,6 +535,7 @@ public class MqttProperties {
 
 		/**
 		 * Maximum time from publish to the broker's acknowledgement before the future fails.
+		 * A value without a unit is in milliseconds.
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
@@ -624,7 +640,8 @@ public class MqttProperties {
 		private int queueCapacity = 1000;
 
 		/**
-		 * Maximum time to let in-flight listener work finish on stop.
+		 * Maximum time to let in-flight listener work finish on stop. A value without a unit
+		 * is in milliseconds.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -633,6 +650,15 @@ public class MqttProperties {
 		 * are exhausted; none when unset.
 		 */
 		private @Nullable String deadLetterTopic;
+
+		/**
+		 * When listeners acknowledge QoS 1/2 messages: "received" once queued (a slow
+		 * listener does not hold back the others; queued messages are lost if the
+		 * application dies) or "processed" after the listener finished (redelivered after a
+		 * crash with a kept session). Defaults to "received" with the HiveMQ client, which
+		 * acknowledges in arrival order, and "processed" with Paho.
+		 */
+		private @Nullable MqttAckMode ackMode;
 
 		/**
 		 * Whether to create a Micrometer observation for each message a listener handles.
@@ -676,6 +702,14 @@ public class MqttProperties {
 			this.deadLetterTopic = deadLetterTopic;
 		}
 
+		public @Nullable MqttAckMode getAckMode() {
+			return this.ackMode;
+		}
+
+		public void setAckMode(@Nullable MqttAckMode ackMode) {
+			this.ackMode = ackMode;
+		}
+
 		public boolean isObservationEnabled() {
 			return this.observationEnabled;
 		}
@@ -699,7 +733,7 @@ public class MqttProperties {
 			private int maxAttempts = 1;
 
 			/**
-			 * Delay before the first retry.
+			 * Delay before the first retry. A value without a unit is in milliseconds.
 			 */
 			private Duration initialInterval = Duration.ofMillis(100);
 
@@ -709,7 +743,7 @@ public class MqttProperties {
 			private double multiplier = 2.0;
 
 			/**
-			 * Longest delay between retries.
+			 * Longest delay between retries. A value without a unit is in milliseconds.
 			 */
 			private Duration maxInterval = Duration.ofSeconds(5);
 

@@ -116,14 +116,10 @@ final class MqttSettingsFactory {
 		nonNegative("mqtt.shutdown-timeout", properties.getShutdownTimeout());
 		positive("mqtt.template.timeout", properties.getTemplate().getTimeout());
 		nonNegative("mqtt.listener.shutdown-timeout", properties.getListener().getShutdownTimeout());
-		if (properties.getKeepAlive().toSeconds() > 65_535) {
-			throw new InvalidMqttPropertyException("mqtt.keep-alive", properties.getKeepAlive(),
-					"MQTT allows at most 65535 seconds; use a shorter keep-alive such as 60s");
-		}
-		if (properties.getSessionExpiry().toSeconds() > 0xFFFFFFFFL) {
-			throw new InvalidMqttPropertyException("mqtt.session-expiry", properties.getSessionExpiry(),
-					"MQTT allows at most 4294967295 seconds (about 136 years)");
-		}
+		protocolSeconds("mqtt.keep-alive", properties.getKeepAlive(), 65_535,
+				"0 turns keep-alive off; use e.g. 60 (seconds) or 60s");
+		protocolSeconds("mqtt.session-expiry", properties.getSessionExpiry(), 0xFFFFFFFFL,
+				"about 136 years; use e.g. 3600 (seconds) or 1h");
 		qos("mqtt.max-qos", properties.getMaxQos());
 		qos("mqtt.will.qos", properties.getWill().getQos());
 		qos("mqtt.template.qos", properties.getTemplate().getQos());
@@ -223,6 +219,28 @@ final class MqttSettingsFactory {
 	private static void nonNegative(String property, Duration duration) {
 		if (duration == null || duration.isNegative()) {
 			throw new InvalidMqttPropertyException(property, duration, "must be zero or positive, e.g. 30s");
+		}
+	}
+
+	/**
+	 * Check a duration the protocol carries in whole seconds: 0, or 1 second up to the
+	 * maximum, without a fraction of a second.
+	 */
+	private static void protocolSeconds(String property, Duration duration, long maxSeconds, String hint) {
+		if (duration.isZero()) {
+			return;
+		}
+		if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new InvalidMqttPropertyException(property, duration, "MQTT carries this interval in whole seconds, so "
+					+ "a value under 1 second would be sent as 0; a number without a unit is in seconds (" + hint + ")");
+		}
+		if (duration.toSeconds() > maxSeconds) {
+			throw new InvalidMqttPropertyException(property, duration,
+					"MQTT allows at most " + maxSeconds + " seconds (" + hint + ")");
+		}
+		if (duration.getNano() != 0) {
+			throw new InvalidMqttPropertyException(property, duration,
+					"MQTT carries this interval in whole seconds; use a whole number of seconds (" + hint + ")");
 		}
 	}
 

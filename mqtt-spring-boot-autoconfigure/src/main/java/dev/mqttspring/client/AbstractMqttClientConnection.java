@@ -91,6 +91,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private volatile Map<Integer, FilterEntry> dispatchById = Collections.emptyMap();
 
+	/**
+	 * Whether a filter is detached ({@link #detach}): registered without subscriptions, its
+	 * messages are held unacknowledged.
+	 */
+	private volatile boolean anyDetached;
+
 	private final AtomicInteger subscriptionIds = new AtomicInteger();
 
 	private final ArrayDeque<PendingPublish> offlineBuffer = new ArrayDeque<>();
@@ -369,6 +375,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.awaitingResend.clear();
 			this.window.reset();
 			this.parked.clear();
+			dropDetached();
 			current = this.client;
 			this.client = null;
 		}
@@ -568,6 +575,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.brokerLimits = configuredLimits(limits);
 			this.window.setLimit(Math.min(this.settings.getMaxInflight(), limits.receiveMaximum()));
 			this.lastFailure = null;
+			if (!sessionPresent) {
+				// no session: the broker no longer has the filters of detached subscriptions
+				dropDetached();
+			}
 			for (FilterEntry entry : this.filters.values()) {
 				if (!sessionPresent || !entry.subscribedInSession) {
 					entry.subscribedInSession = false;
@@ -1172,11 +1183,40 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	@Override
+	public CompletableFuture<Void> detach(MqttSubscription subscription) {
+		this.lock.lock();
+		try {
+			FilterEntry entry = this.filters.get(subscription.getFilter());
+			if (entry != null && entry.subscriptions.remove(subscription)) {
+				// an entry without subscriptions stays: the broker keeps the filter in the session
+				rebuildDispatch();
+				if (entry.subscriptions.isEmpty() && this.logger.isDebugEnabled()) {
+					this.logger.debug("Subscription to '" + entry.filter + "' (" + subscription.getOwner()
+							+ ") detached; the broker keeps it in the session");
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return CompletableFuture.completedFuture(null);
+	}
+
+	@Override
+	public boolean isSessionPersistent() {
+		return !this.settings.isCleanStart()
+				&& (this.settings.getVersion() != MqttVersion.V5 || !this.settings.getSessionExpiry().isZero());
+	}
+
+	@Override
 	public List<SubscriptionState> getSubscriptions() {
 		this.lock.lock();
 		try {
 			List<SubscriptionState> states = new ArrayList<>();
 			for (FilterEntry entry : this.filters.values()) {
+				if (entry.subscriptions.isEmpty()) {
+					continue;
+				}
 				states.add(new SubscriptionState(entry.filter, entry.requestedQos(), entry.owners(), entry.result));
 			}
 			return states;
@@ -1186,14 +1226,26 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 	}
 
+	/**
+	 * Forget the filters of detached subscriptions. Called under the lock.
+	 */
+	private void dropDetached() {
+		if (this.filters.values().removeIf((entry) -> entry.subscriptions.isEmpty())) {
+			rebuildDispatch();
+		}
+	}
+
 	private void rebuildDispatch() {
 		Map<Integer, FilterEntry> byId = new java.util.HashMap<>();
+		boolean detached = false;
 		for (FilterEntry entry : this.filters.values()) {
 			entry.handlers = entry.subscriptions.toArray(new MqttSubscription[0]);
 			byId.put(entry.id, entry);
+			detached |= entry.handlers.length == 0;
 		}
 		this.dispatchIndex = new TopicFilterIndex<>(this.filters);
 		this.dispatchById = byId;
+		this.anyDetached = detached;
 	}
 
 	// ---- receiving
@@ -1250,7 +1302,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		try {
 			List<MqttSubscription> targets = targets(message.topic, message.properties.getSubscriptionIdentifiers());
-			if (targets.isEmpty()) {
+			if (targets.isEmpty() || matchesDetached(message.topic)) {
 				park(message);
 				return;
 			}
@@ -1313,13 +1365,16 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		boolean overflow = false;
+		boolean detached = false;
 		List<MqttSubscription> late;
 		this.lock.lock();
 		try {
 			// subscribe() adds the filter under this lock: look again, or a subscription added
 			// since dispatch() looked would miss this message until the next subscribe
-			late = targets(parked.topic, parked.properties.getSubscriptionIdentifiers());
+			late = matchesDetached(parked.topic) ? List.of()
+					: targets(parked.topic, parked.properties.getSubscriptionIdentifiers());
 			if (late.isEmpty()) {
+				detached = matchesDetached(parked.topic);
 				overflow = this.parked.size() >= MAX_PARKED;
 				if (!overflow) {
 					this.parked.add(parked);
@@ -1333,7 +1388,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			deliver(late, parked);
 			return;
 		}
-		if (overflow) {
+		if (overflow && detached) {
+			this.logger.warn("The message on '" + parked.topic + "' is for a listener that stopped while the broker keeps "
+					+ "its subscription, and " + MAX_PARKED + " such messages are already held; it is left unacknowledged, "
+					+ "so the broker sends it again on the next connection");
+		}
+		else if (overflow) {
 			this.logger.warn("No subscription matches the message on '" + parked.topic + "' and " + MAX_PARKED
 					+ " unmatched messages are already held; acknowledging it without processing");
 			parked.ack.run();
@@ -1360,6 +1420,23 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		for (Incoming p : candidates) {
 			dispatch(p);
 		}
+	}
+
+	/**
+	 * Whether a detached filter matches the topic: the message is held for the detached
+	 * subscription, and for every other matching one too, because one acknowledgement
+	 * settles the message for all of them.
+	 */
+	private boolean matchesDetached(String topic) {
+		if (!this.anyDetached) {
+			return false;
+		}
+		for (FilterEntry entry : this.dispatchIndex.matches(topic)) {
+			if (entry.handlers.length == 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Runnable countdown(int count, Runnable action) {

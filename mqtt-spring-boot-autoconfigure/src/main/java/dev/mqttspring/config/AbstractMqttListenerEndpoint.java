@@ -13,6 +13,7 @@ import org.springframework.util.StringUtils;
 import dev.mqttspring.core.InvalidTopicException;
 import dev.mqttspring.core.MqttQos;
 import dev.mqttspring.core.MqttTopics;
+import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 
 /**
@@ -36,6 +37,8 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 	private @Nullable MqttListenerErrorHandler errorHandler;
 
 	private @Nullable String deadLetterTopic;
+
+	private @Nullable MqttAckMode ackMode;
 
 	private @Nullable List<TopicTemplate> templates;
 
@@ -137,6 +140,19 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 	 */
 	public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
 		this.deadLetterTopic = StringUtils.hasText(deadLetterTopic) ? deadLetterTopic : null;
+	}
+
+	@Override
+	public @Nullable MqttAckMode getAckMode() {
+		return this.ackMode;
+	}
+
+	/**
+	 * Set when the listener acknowledges QoS 1/2 messages.
+	 * @param ackMode the mode or {@code null} for the factory's default
+	 */
+	public void setAckMode(@Nullable MqttAckMode ackMode) {
+		this.ackMode = ackMode;
 	}
 
 	@Override

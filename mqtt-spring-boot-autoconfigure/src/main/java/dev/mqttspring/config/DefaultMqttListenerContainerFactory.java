@@ -13,6 +13,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
+import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 import dev.mqttspring.observation.MqttListenerObserver;
 
@@ -42,6 +43,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	private BackOff backOff = new FixedBackOff(0, 0);
 
 	private @Nullable String deadLetterTopic;
+
+	private @Nullable MqttAckMode ackMode;
 
 	private @Nullable MqttListenerErrorHandler defaultErrorHandler;
 
@@ -131,6 +134,15 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	}
 
 	/**
+	 * Set when listeners that do not set their own mode acknowledge QoS 1/2 messages.
+	 * @param ackMode the mode, or {@code null} for the connection's default (on receipt
+	 * when it acknowledges in arrival order, else after processing)
+	 */
+	public void setAckMode(@Nullable MqttAckMode ackMode) {
+		this.ackMode = ackMode;
+	}
+
+	/**
 	 * Set the error handler of listeners that do not name their own.
 	 * @param defaultErrorHandler the handler or {@code null} for none
 	 */
@@ -187,6 +199,7 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setBackOff(this.backOff);
 		container.setErrorHandler((endpoint.getErrorHandler() != null) ? endpoint.getErrorHandler() : this.defaultErrorHandler);
 		container.setDeadLetterTopic((endpoint.getDeadLetterTopic() != null) ? endpoint.getDeadLetterTopic() : this.deadLetterTopic);
+		container.setAckMode((endpoint.getAckMode() != null) ? endpoint.getAckMode() : this.ackMode);
 		container.setFailFast(this.failFast);
 		container.setTaskExecutor((this.taskExecutor != null) ? this.taskExecutor : threads(id));
 		container.setObserver(this.observer);

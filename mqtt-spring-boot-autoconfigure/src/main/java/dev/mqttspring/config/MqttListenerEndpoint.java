@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConverter;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 import dev.mqttspring.listener.MqttMessageListener;
 
@@ -64,6 +65,15 @@ public interface MqttListenerEndpoint {
 	 * @return the dead-letter topic
 	 */
 	@Nullable String getDeadLetterTopic();
+
+	/**
+	 * Return when the listener acknowledges QoS 1/2 messages, or {@code null} for the
+	 * factory's default.
+	 * @return the acknowledgement mode
+	 */
+	default @Nullable MqttAckMode getAckMode() {
+		return null;
+	}
 
 	/**
 	 * Return a description for log and exception messages, such as the bean method.

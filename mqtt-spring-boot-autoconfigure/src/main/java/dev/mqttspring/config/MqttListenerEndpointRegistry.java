@@ -25,7 +25,10 @@ import dev.mqttspring.listener.MqttListenerContainer;
  * Creates and owns the {@link MqttListenerContainer}s of the registered endpoints: lists
  * them and starts or stops them by id at runtime. As a {@link SmartLifecycle} in a phase
  * after the connection's, it starts the auto-startup containers after the connection is
- * up and stops all of them, concurrently, before the connection closes.
+ * up and stops all of them, concurrently, before the connection closes. That stop keeps the
+ * subscriptions of a persistent session in the broker
+ * ({@link MqttListenerContainer#shutdown(Runnable)}); stopping or unregistering one
+ * container at runtime unsubscribes it.
  *
  * @author mqtt-spring-boot
  */
@@ -175,7 +178,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, DisposableB
 				CompletableFuture<Void> future = new CompletableFuture<>();
 				Thread thread = new Thread(() -> {
 					try {
-						container.stop(() -> future.complete(null));
+						container.shutdown(() -> future.complete(null));
 					}
 					catch (Throwable ex) {
 						logger.warn("Could not stop listener '" + container.getListenerId() + "'", ex);

@@ -114,10 +114,52 @@ public interface MqttConnection {
 	CompletableFuture<Void> unsubscribe(MqttSubscription subscription);
 
 	/**
+	 * Remove a subscription from dispatching but keep it in the broker's session: no
+	 * UNSUBSCRIBE is sent. A QoS 1/2 message that arrives afterwards for its filter is held
+	 * unacknowledged, so the broker sends it again on the next connection that resumes the
+	 * session, or it is dispatched when a subscription to the filter is added again. Used
+	 * when the application shuts down and the session outlives the connection (see
+	 * {@link #isSessionPersistent()}). No message is dispatched to its handler after this
+	 * returns.
+	 * <p>
+	 * The default implementation unsubscribes.
+	 * @param subscription the subscription
+	 * @return a future that completes when the subscription is detached
+	 */
+	default CompletableFuture<Void> detach(MqttSubscription subscription) {
+		return unsubscribe(subscription);
+	}
+
+	/**
+	 * Return whether the broker keeps this connection's session, subscriptions and queued
+	 * messages included, after the connection closes, so that the next connection with
+	 * the same client id resumes it: {@code mqtt.clean-start=false} with a session expiry
+	 * above zero on MQTT 5, {@code mqtt.clean-start=false} (clean session off) on MQTT
+	 * 3.1.1.
+	 * @return whether the session outlives the connection
+	 */
+	default boolean isSessionPersistent() {
+		return false;
+	}
+
+	/**
 	 * Return the registered subscriptions with the broker's last answer for each filter.
 	 * @return the subscription states
 	 */
 	List<SubscriptionState> getSubscriptions();
+
+	/**
+	 * Return whether the connection sends the broker its acknowledgements of QoS 1/2
+	 * messages in the order the messages arrived, as MQTT asks: a message whose
+	 * acknowledgement is withheld then holds back the acknowledgements of all later
+	 * messages, and once the broker's in-flight window is full, their delivery. Listener
+	 * containers acknowledge on receipt by default on such a connection.
+	 * @return {@code true} for the HiveMQ client, {@code false} for Paho, which acknowledges
+	 * QoS 1 messages in any order
+	 */
+	default boolean isAcknowledgingInArrivalOrder() {
+		return false;
+	}
 
 	/**
 	 * Add a listener notified of connection state changes.

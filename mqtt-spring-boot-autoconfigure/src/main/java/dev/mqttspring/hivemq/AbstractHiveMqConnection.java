@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -30,7 +31,11 @@ import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
+import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -53,12 +58,23 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private static final Scheduler DIRECT = Schedulers.from(Runnable::run);
 
+	private static final String NETTY_HTTP_CODEC = "io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker";
+
 	private final Map<Integer, P> unacknowledged = new ConcurrentHashMap<>();
 
 	private final AtomicInteger messageIds = new AtomicInteger();
 
+	private volatile List<HiveMqClientBuilderCustomizer> builderCustomizers = List.of();
+
 	AbstractHiveMqConnection(MqttConnectionSettings settings) {
 		super(settings);
+	}
+
+	/**
+	 * Set the customizers applied, in order, to the client builder of every server URI.
+	 */
+	final void setBuilderCustomizers(List<HiveMqClientBuilderCustomizer> customizers) {
+		this.builderCustomizers = List.copyOf(customizers);
 	}
 
 	// ---- version specific
@@ -73,8 +89,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	 * Open the client's global publishes flow with manual acknowledgement; HiveMQ calls
 	 * the flow's callbacks on its Netty thread. When the flow ends (HiveMQ ends it with the
 	 * session), clear {@code listening}.
+	 * @return the subscription to the flow; while it lasts, the client holds on to its
+	 * Netty event loop (non-daemon threads)
 	 */
-	abstract void listen(T client, AtomicBoolean listening);
+	abstract Disposable listen(T client, AtomicBoolean listening);
 
 	/**
 	 * Connect the client; the future completes with the CONNACK facts.
@@ -104,6 +122,12 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
+	public final boolean isAcknowledgingInArrivalOrder() {
+		// the client sends PUBACK and PUBREC in the order of the PUBLISH packets
+		return true;
+	}
+
+	@Override
 	protected final void acknowledgeClient(HiveMqClients<T> clients, int messageId, int qos) {
 		// HiveMQ hands the acknowledgement to the client's event loop: safe from any thread
 		P publish = this.unacknowledged.remove(messageId);
@@ -129,7 +153,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 				.applicationScheduler(DIRECT)
 				.applyExecutorConfig()
 				.addDisconnectedListener((context) -> disconnected(context, established));
-			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean()));
+			for (HiveMqClientBuilderCustomizer customizer : this.builderCustomizers) {
+				customizer.customize(builder);
+			}
+			entries.add(new HiveMqClients.Entry<>(uri, build(builder), established, new AtomicBoolean(),
+					new AtomicReference<>()));
 		}
 		return new HiveMqClients<>(entries);
 	}
@@ -191,7 +219,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private void listen(HiveMqClients.Entry<T> entry) {
 		if (entry.listening().compareAndSet(false, true)) {
-			listen(entry.client(), entry.listening());
+			Disposable previous = entry.flow().getAndSet(listen(entry.client(), entry.listening()));
+			if (previous != null) {
+				previous.dispose();
+			}
 		}
 	}
 
@@ -212,6 +243,16 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	@Override
 	protected final void closeClient(HiveMqClients<T> clients) {
 		disconnectAll(clients, "Closing the MQTT client");
+		// the incoming publishes flow holds the client's Netty event loop, whose threads are
+		// not daemon threads: it lasts as long as the session (never ends for a client that
+		// never connected, or one that keeps its session), so end it or the JVM cannot exit
+		for (HiveMqClients.Entry<T> entry : clients.entries()) {
+			Disposable flow = entry.flow().getAndSet(null);
+			if (flow != null) {
+				flow.dispose();
+			}
+			entry.listening().set(false);
+		}
 		this.unacknowledged.clear();
 	}
 
@@ -247,6 +288,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	@Override
 	protected final boolean isNotConnected(Throwable ex) {
 		return unwrap(ex) instanceof MqttClientStateException;
+	}
+
+	@Override
+	protected final @Nullable KeepAliveProbe keepAliveProbe(HiveMqClients<T> clients) {
+		return HiveMqKeepAlive.of(clients.active().client());
 	}
 
 	@Override
@@ -311,6 +357,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			builder.sslConfig(sslConfig(timeout));
 		}
 		if (webSocket) {
+			if (!ClassUtils.isPresent(NETTY_HTTP_CODEC, MqttClient.class.getClassLoader())) {
+				// the client declares the codec optional: without it the attempt only times out
+				throw new IllegalStateException("The WebSocket URL " + value + " needs Netty's HTTP codec with the HiveMQ "
+						+ "MQTT client; add the dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it)");
+			}
 			MqttWebSocketConfigBuilder webSocketConfig = MqttWebSocketConfig.builder()
 				.handshakeTimeout(timeout, TimeUnit.MILLISECONDS);
 			String path = uri.getRawPath();
@@ -340,8 +391,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		}
 		if (trust == null && this.settings.getSocketFactory() != null) {
 			this.logger.warn("The HiveMQ MQTT client cannot use the socket factory of the MQTT connection settings; it uses "
-					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle) or set the trust manager "
-					+ "factory of the settings in an MqttConnectionCustomizer");
+					+ "the JVM's default trust. Configure TLS with an SSL bundle (mqtt.ssl.bundle), set the trust manager "
+					+ "factory of the settings in an MqttConnectionCustomizer, or configure the client's TLS in a "
+					+ "HiveMqClientBuilderCustomizer");
 		}
 		if (this.settings.getKeyManagerFactory() != null) {
 			builder.keyManagerFactory(this.settings.getKeyManagerFactory());

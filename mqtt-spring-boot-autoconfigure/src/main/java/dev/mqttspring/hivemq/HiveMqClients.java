@@ -2,9 +2,11 @@ package dev.mqttspring.hivemq;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientState;
+import io.reactivex.disposables.Disposable;
 
 /**
  * One HiveMQ client per configured server URI, in failover order. Each client object lives
@@ -60,8 +62,11 @@ final class HiveMqClients<T extends MqttClient> {
 	 * @param established whether the client's connection is established
 	 * @param listening whether the client's global publishes flow is open (HiveMQ ends it
 	 * when the session ends)
+	 * @param flow the subscription to the client's global publishes flow, disposed when
+	 * the client is closed (the flow holds the client's Netty event loop)
 	 */
-	record Entry<T extends MqttClient>(String uri, T client, AtomicBoolean established, AtomicBoolean listening) {
+	record Entry<T extends MqttClient>(String uri, T client, AtomicBoolean established, AtomicBoolean listening,
+			AtomicReference<Disposable> flow) {
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.mqttspring.hivemq;
 
+import java.util.List;
+
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.core.MqttConnection;
@@ -35,8 +38,24 @@ public final class HiveMqConnections {
 	 * @return the connection, not yet started
 	 */
 	public static MqttConnection create(MqttConnectionSettings settings) {
-		return (settings.getVersion() == MqttVersion.V5) ? new HiveMqV5Connection(settings)
-				: new HiveMqV3Connection(settings);
+		return create(settings, List.of());
+	}
+
+	/**
+	 * Create a connection for the settings (MQTT 5 or 3.1.1 as configured) whose client
+	 * builders the customizers adjust, in order, before each client is built.
+	 * @param settings the settings
+	 * @param customizers the client builder customizers
+	 * @return the connection, not yet started
+	 */
+	public static MqttConnection create(MqttConnectionSettings settings,
+			List<HiveMqClientBuilderCustomizer> customizers) {
+		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(customizers, "'customizers' must not be null");
+		AbstractHiveMqConnection<?, ?> connection = (settings.getVersion() == MqttVersion.V5)
+				? new HiveMqV5Connection(settings) : new HiveMqV3Connection(settings);
+		connection.setBuilderCustomizers(customizers);
+		return connection;
 	}
 
 }

@@ -15,6 +15,7 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
+import io.reactivex.disposables.Disposable;
 
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -41,8 +42,8 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	@Override
-	void listen(Mqtt3AsyncClient client, AtomicBoolean listening) {
-		client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
+	Disposable listen(Mqtt3AsyncClient client, AtomicBoolean listening) {
+		return client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
 			listening.set(false);
 			this.logger.debug("Incoming message flow ended: " + ex.getMessage());
 		});

@@ -2,6 +2,7 @@ package dev.mqttspring.hivemq;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuthBuilder;
+import io.reactivex.disposables.Disposable;
 
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -51,6 +53,13 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 
 	private final Set<String> reportedOverlaps = ConcurrentHashMap.newKeySet();
 
+	private final HiveMqSubscriptionIdentifiers subscriptionIdentifiers = new HiveMqSubscriptionIdentifiers();
+
+	/**
+	 * The identifier the connection gave each subscribed filter, by filter.
+	 */
+	private final Map<String, Integer> identifiersByFilter = new ConcurrentHashMap<>();
+
 	HiveMqV5Connection(MqttConnectionSettings settings) {
 		super(settings);
 	}
@@ -61,8 +70,8 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	void listen(Mqtt5AsyncClient client, AtomicBoolean listening) {
-		client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
+	Disposable listen(Mqtt5AsyncClient client, AtomicBoolean listening) {
+		return client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(this::received, (ex) -> {
 			listening.set(false);
 			this.logger.debug("Incoming message flow ended: " + ex.getMessage());
 		});
@@ -71,8 +80,34 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	private void received(Mqtt5Publish publish) {
 		int qos = publish.getQos().getCode();
 		int id = (qos > 0) ? register(publish) : 0;
-		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(), false, id,
-				properties(publish));
+		MqttMessageProperties properties = properties(publish);
+		List<Integer> identifiers = subscriptionIdentifiers(publish);
+		if (!identifiers.isEmpty()) {
+			properties = properties.toBuilder().subscriptionIdentifiers(identifiers).build();
+		}
+		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(), false, id, properties);
+	}
+
+	/**
+	 * Return the connection's identifiers of the subscriptions that this copy of a message
+	 * was sent for, so that the base class dispatches each copy to its subscription only
+	 * (a broker may send one copy per matching subscription); empty when they cannot be
+	 * told, and the base class matches the topic against the filters instead.
+	 */
+	private List<Integer> subscriptionIdentifiers(Mqtt5Publish publish) {
+		List<String> filters = this.subscriptionIdentifiers.filters(publish);
+		if (filters == null) {
+			return List.of();
+		}
+		List<Integer> identifiers = new ArrayList<>(filters.size());
+		for (String filter : filters) {
+			Integer identifier = this.identifiersByFilter.get(filter);
+			if (identifier == null) {
+				return List.of();
+			}
+			identifiers.add(identifier);
+		}
+		return identifiers;
 	}
 
 	@Override
@@ -247,8 +282,6 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 		for (Mqtt5UserProperty property : user) {
 			builder.userProperty(property.getName().toString(), property.getValue().toString());
 		}
-		// the HiveMQ client does not expose subscription identifiers: the connection matches
-		// the topic against the subscribed filters instead
 		return builder.build();
 	}
 
@@ -256,12 +289,16 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	protected void subscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) {
 		Mqtt5AsyncClient client = clients.active().client();
+		if (subscriptionId > 0) {
+			this.identifiersByFilter.put(filter, subscriptionId);
+		}
 		Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build();
 		client.subscribe(subscribe).whenComplete((subAck, ex) -> {
 			if (ex == null) {
 				int code = firstCode(subAck);
 				callback.subscribed(code);
-				if (code < 0x80) {
+				if (code < 0x80 && !(HiveMqSubscriptionIdentifiers.isAvailable()
+						&& getBrokerLimits().subscriptionIdentifiersAvailable())) {
 					warnAboutOverlaps(filter);
 				}
 				return;
@@ -278,10 +315,11 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 
 	/**
 	 * Warn, once per pair of filters, that a granted filter overlaps another granted filter
-	 * of this connection. Brokers that send MQTT 5 clients one copy per matching
-	 * subscription (mosquitto, EMQX) then deliver a message several times, and the HiveMQ
-	 * client 1.3.7 neither exposes the subscription identifiers that tell the copies apart
-	 * nor uses them to route the copies to per-subscription flows (hivemq-mqtt-client#596).
+	 * of this connection while the subscription identifiers that tell copies apart cannot
+	 * be read (a broker without them, or a HiveMQ client whose internals changed: the client
+	 * does not expose them, hivemq-mqtt-client#596). Brokers that send MQTT 5 clients one
+	 * copy per matching subscription (mosquitto, EMQX) then deliver a message several
+	 * times.
 	 */
 	private void warnAboutOverlaps(String filter) {
 		List<String> overlapping = new ArrayList<>();
@@ -296,8 +334,10 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			this.logger.warn("The MQTT 5 subscription '" + filter + "' of client '" + getClientId() + "' overlaps "
 					+ overlapping + ": with mqtt.client-library=hivemq, a broker that sends one copy per matching "
 					+ "subscription (such as mosquitto) delivers a message on a topic that several of these filters match "
-					+ "once per matching filter to each of their listeners, because the HiveMQ MQTT client does not expose "
-					+ "subscription identifiers. Use mqtt.client-library=paho, MQTT 3.1.1, or filters that do not overlap");
+					+ "once per matching filter to each of their listeners, because "
+					+ (HiveMqSubscriptionIdentifiers.isAvailable() ? "the broker does not support subscription identifiers"
+							: "the subscription identifiers cannot be read from this HiveMQ MQTT client version")
+					+ ". Use MQTT 3.1.1 or filters that do not overlap");
 		}
 	}
 

@@ -49,20 +49,28 @@ import dev.mqttspring.observation.MqttListenerObserver;
  * messages in arrival order and runs the listener, so order is kept per listener and a
  * slow listener stalls neither others nor the connection.
  * <p>
- * <b>Acknowledgements.</b> A QoS 1/2 message is acknowledged after the listener returned
- * normally, or after the error handling (retries, error handler, dead-letter topic or
- * logging) dealt with its failure. A message still queued or in progress when the
- * container stops and the shutdown timeout passes is left unacknowledged, so a broker
- * that keeps the session redelivers it on the next connection.
+ * <b>Acknowledgements</b> ({@link #setAckMode ack mode}). With
+ * {@link MqttAckMode#PROCESSED}, a QoS 1/2 message is acknowledged after the listener
+ * returned normally, or after the error handling (retries, error handler, dead-letter
+ * topic or logging) dealt with its failure; a message still queued or in progress when the
+ * container stops and the shutdown timeout passes is left unacknowledged, so a broker that
+ * keeps the session redelivers it on the next connection. With
+ * {@link MqttAckMode#RECEIVED}, a message is acknowledged as soon as it is in the queue
+ * while the queue holds no more than its capacity, so that a slow listener does not hold
+ * back the acknowledgements of the connection's other listeners (the HiveMQ client
+ * acknowledges in arrival order). Without a mode set, the container uses
+ * {@code RECEIVED} on a connection that {@linkplain MqttConnection#isAcknowledgingInArrivalOrder()
+ * acknowledges in arrival order} and {@code PROCESSED} otherwise.
  * <p>
  * <b>Back-pressure.</b> The queue capacity is not a drop limit: the delivery thread must
- * neither block nor drop. Since no queued QoS 1/2 message is acknowledged, the broker's
- * flow control stops sending once the client's receive maximum (MQTT 5) or the broker's
- * in-flight limit (MQTT 3.1.1) of unacknowledged messages is reached; so the queue of a
- * QoS 1/2 listener is bounded by that window, not by memory. When the queue grows past
- * the capacity the container logs a warning once. QoS 0 has no acknowledgement and no
- * flow control in MQTT: a QoS 0 listener that is slower than its publishers queues
- * without bound, so subscribe with QoS 1 where back-pressure matters.
+ * neither block nor drop. Queued QoS 1/2 messages beyond the capacity are not
+ * acknowledged (with {@code PROCESSED} none is), so the broker's flow control stops
+ * sending once the client's receive maximum (MQTT 5) or the broker's in-flight limit
+ * (MQTT 3.1.1) of unacknowledged messages is reached; so the queue of a QoS 1/2 listener is
+ * bounded by capacity plus that window, not by memory. When the queue grows past the
+ * capacity the container logs a warning once. QoS 0 has no acknowledgement and no flow
+ * control in MQTT: a QoS 0 listener that is slower than its publishers queues without
+ * bound, so subscribe with QoS 1 where back-pressure matters.
  *
  * @author mqtt-spring-boot
  */
@@ -158,6 +166,16 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private final ArrayDeque<MqttInboundMessage> queue = new ArrayDeque<>();
 
+	/**
+	 * With {@link MqttAckMode#RECEIVED}: the queued messages not acknowledged yet because
+	 * the queue was full when they arrived, in arrival order (the tail of the queue).
+	 */
+	private final ArrayDeque<MqttInboundMessage> withheld = new ArrayDeque<>();
+
+	private @Nullable MqttAckMode ackMode;
+
+	private volatile boolean ackOnReceipt;
+
 	private boolean draining;
 
 	private boolean overCapacity;
@@ -237,6 +255,27 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	public void setQueueCapacity(int queueCapacity) {
 		Assert.isTrue(queueCapacity > 0, "'queueCapacity' must be positive");
 		this.queueCapacity = queueCapacity;
+	}
+
+	/**
+	 * Set when a QoS 1/2 message is acknowledged to the broker; by default on receipt
+	 * when the connection {@linkplain MqttConnection#isAcknowledgingInArrivalOrder()
+	 * acknowledges in arrival order}, else after processing.
+	 * @param ackMode the mode, or {@code null} for the connection's default
+	 */
+	public void setAckMode(@Nullable MqttAckMode ackMode) {
+		this.ackMode = ackMode;
+	}
+
+	/**
+	 * Return when a QoS 1/2 message is acknowledged to the broker.
+	 * @return the mode set, else the default for the connection
+	 */
+	public MqttAckMode getAckMode() {
+		if (this.ackMode != null) {
+			return this.ackMode;
+		}
+		return this.connection.isAcknowledgingInArrivalOrder() ? MqttAckMode.RECEIVED : MqttAckMode.PROCESSED;
 	}
 
 	/**
@@ -452,6 +491,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 				return;
 			}
 			this.abandoned = false;
+			this.ackOnReceipt = getAckMode() == MqttAckMode.RECEIVED;
 			this.results.clear();
 			this.running = true;
 			for (int i = 0; i < this.topicFilters.size(); i++) {
@@ -532,6 +572,15 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	@Override
 	public void stop(Runnable callback) {
+		stop(callback, false);
+	}
+
+	@Override
+	public void shutdown(Runnable callback) {
+		stop(callback, this.connection.isSessionPersistent());
+	}
+
+	private void stop(Runnable callback, boolean keepSubscriptions) {
 		List<MqttSubscription> toRemove;
 		this.lifecycleLock.lock();
 		try {
@@ -549,7 +598,12 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
 		List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
 		for (MqttSubscription subscription : toRemove) {
-			unsubscribed.add(this.connection.unsubscribe(subscription));
+			unsubscribed.add(keepSubscriptions ? this.connection.detach(subscription)
+					: this.connection.unsubscribe(subscription));
+		}
+		if (keepSubscriptions && logger.isDebugEnabled()) {
+			logger.debug("Listener " + this.description + " stops; the broker keeps its subscriptions to "
+					+ this.topicFilters + " in the session");
 		}
 		try {
 			CompletableFuture.allOf(unsubscribed.toArray(new CompletableFuture[0]))
@@ -567,6 +621,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private void awaitIdle(long deadline) {
 		int left;
+		int unacknowledged;
 		this.queueLock.lock();
 		try {
 			this.notEmpty.signalAll();
@@ -588,7 +643,9 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			}
 			this.abandoned = true;
 			left = this.queue.size() + 1;
+			unacknowledged = this.ackOnReceipt ? this.withheld.size() : left;
 			this.queue.clear();
+			this.withheld.clear();
 		}
 		finally {
 			this.queueLock.unlock();
@@ -597,9 +654,13 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		if (current != null) {
 			current.interrupt();
 		}
+		String outcome = (unacknowledged == left)
+				? " message(s) are left unacknowledged and are redelivered on the next connection if the broker keeps the session"
+				: " message(s) are left unprocessed: " + (left - unacknowledged) + " of them were acknowledged on receipt "
+						+ "(mqtt.listener.ack-mode=received) and are lost, " + unacknowledged
+						+ " are redelivered on the next connection if the broker keeps the session";
 		logger.warn("Listener " + this.description + " did not finish within the shutdown timeout of "
-				+ this.shutdownTimeout.toMillis() + " ms (mqtt.listener.shutdown-timeout); " + left
-				+ " message(s) are left unacknowledged and are redelivered on the next connection if the broker keeps the session");
+				+ this.shutdownTimeout.toMillis() + " ms (mqtt.listener.shutdown-timeout); " + left + outcome);
 	}
 
 	// ---- receiving (on the client's delivery thread: never block)
@@ -613,12 +674,21 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			return;
 		}
 		boolean startWorker = false;
+		boolean acknowledge = false;
 		int size;
 		this.queueLock.lock();
 		try {
 			this.received.incrementAndGet();
 			this.queue.add(message);
 			size = this.queue.size();
+			if (this.ackOnReceipt) {
+				if (this.withheld.isEmpty() && size <= this.queueCapacity) {
+					acknowledge = true;
+				}
+				else {
+					this.withheld.add(message);
+				}
+			}
 			if (!this.draining) {
 				this.draining = true;
 				if (this.lingering) {
@@ -632,8 +702,9 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 				this.overCapacity = true;
 				logger.warn("Listener " + this.description + " has " + size + " messages waiting, more than its queue "
 						+ "capacity of " + this.queueCapacity + " (mqtt.listener.queue-capacity): it is slower than its "
-						+ "publishers. Acknowledgements are withheld until messages are processed, so the broker slows down"
-						+ " (QoS 1/2); nothing is dropped");
+						+ "publishers. Acknowledgements are withheld until "
+						+ (this.ackOnReceipt ? "the queue has room" : "messages are processed")
+						+ ", so the broker slows down (QoS 1/2); nothing is dropped");
 			}
 			else if (size <= this.queueCapacity / 2) {
 				this.overCapacity = false;
@@ -641,6 +712,9 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		}
 		finally {
 			this.queueLock.unlock();
+		}
+		if (acknowledge) {
+			message.acknowledge();
 		}
 		if (startWorker) {
 			startWorker();
@@ -679,6 +753,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private void drain() {
 		this.worker = Thread.currentThread();
+		List<MqttInboundMessage> released = new ArrayList<>();
 		try {
 			while (true) {
 				MqttInboundMessage message;
@@ -697,9 +772,14 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 							return;
 						}
 					}
+					release(message, released);
 				}
 				finally {
 					this.queueLock.unlock();
+				}
+				if (!released.isEmpty()) {
+					released.forEach(MqttInboundMessage::acknowledge);
+					released.clear();
 				}
 				process(message);
 			}
@@ -707,6 +787,22 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		finally {
 			this.worker = null;
 			Thread.interrupted();
+		}
+	}
+
+	/**
+	 * With {@link MqttAckMode#RECEIVED}, collect (holding the queue lock) the withheld
+	 * messages that fit into the queue now that {@code taken} left it.
+	 */
+	private void release(MqttInboundMessage taken, List<MqttInboundMessage> released) {
+		if (this.withheld.isEmpty()) {
+			return;
+		}
+		if (this.withheld.peekFirst() == taken) {
+			released.add(this.withheld.pollFirst());
+		}
+		while (!this.withheld.isEmpty() && this.queue.size() - this.withheld.size() < this.queueCapacity) {
+			released.add(this.withheld.pollFirst());
 		}
 	}
 

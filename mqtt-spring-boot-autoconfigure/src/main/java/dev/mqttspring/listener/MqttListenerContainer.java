@@ -13,7 +13,8 @@ import dev.mqttspring.core.MqttSubscriptionResult;
  * queue of received messages and the thread that processes them in order. Started and
  * stopped by the {@code MqttListenerEndpointRegistry}; {@link #stop()} unsubscribes and
  * lets in-flight work finish within the shutdown timeout, {@link #start()} subscribes
- * again.
+ * again. When the application shuts down, the registry calls {@link #shutdown(Runnable)}
+ * instead, which keeps the subscriptions of a persistent session in the broker.
  *
  * @author mqtt-spring-boot
  */
@@ -43,6 +44,21 @@ public interface MqttListenerContainer extends SmartLifecycle {
 	 * @return the group, or {@code null}
 	 */
 	@Nullable String getGroup();
+
+	/**
+	 * Stop consuming because the application shuts down. Like {@link #stop(Runnable)}, but
+	 * when the broker keeps the session after the connection closes
+	 * ({@code MqttConnection#isSessionPersistent()}), no UNSUBSCRIBE is sent: the broker
+	 * keeps the subscriptions and queues what is published while the application is down,
+	 * and messages that arrive before the connection closes stay unacknowledged, so they
+	 * are delivered when the application connects again with the same client id.
+	 * <p>
+	 * The default implementation calls {@link #stop(Runnable)}.
+	 * @param callback run when the container stopped
+	 */
+	default void shutdown(Runnable callback) {
+		stop(callback);
+	}
 
 	/**
 	 * Return the broker's latest answer for each of the filters subscribed while running:

@@ -128,7 +128,8 @@ class MqttAutoConfigurationTests {
 
 	@Test
 	void everyPropertyReachesTheSettings(@TempDir Path persistence) {
-		this.runner.withPropertyValues("mqtt.url=" + CLOSED_URL + " , tcp://127.0.0.1:" + FreePorts.find(),
+		// file persistence is Paho's (the HiveMQ client refuses it at start-up)
+		this.runner.withPropertyValues("mqtt.client-library=paho", "mqtt.url=" + CLOSED_URL + " , tcp://127.0.0.1:" + FreePorts.find(),
 				"mqtt.client-id=app-1", "mqtt.username=alice", "mqtt.password=s3cret", "mqtt.version=3.1.1",
 				"mqtt.keep-alive=15s", "mqtt.connection-timeout=3s", "mqtt.clean-start=false", "mqtt.session-expiry=1h",
 				"mqtt.automatic-reconnect=false", "mqtt.reconnect-delay=250ms", "mqtt.max-reconnect-delay=5s",
@@ -281,7 +282,7 @@ class MqttAutoConfigurationTests {
 	void runsWithoutEmbeddedBrokerOnTheClasspath() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(MqttEmbeddedBrokerAutoConfiguration.class, MqttAutoConfiguration.class))
-			.withClassLoader(new FilteredClassLoader("com.hivemq"))
+			.withClassLoader(new FilteredClassLoader("com.hivemq.embedded"))
 			.withPropertyValues("mqtt.automatic-reconnect=false", "mqtt.connection-timeout=1s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -292,11 +293,14 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
-	void runsWithoutAClientLibraryWithoutAConnection() {
-		// without Paho the HiveMQ client would be used (see HiveMqAutoConfigurationTests)
+	void failsWithoutAClientLibraryNamingTheDependency() {
+		// more cases in HiveMqAutoConfigurationTests
 		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho", "com.hivemq.client")).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context).hasSingleBean(MqttConnectionSettings.class).doesNotHaveBean(MqttConnection.class);
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidMqttPropertyException.class)
+				.hasMessageContaining("mqtt.client-library")
+				.hasMessageContaining("com.hivemq:hivemq-mqtt-client");
 		});
 	}
 
@@ -391,6 +395,48 @@ class MqttAutoConfigurationTests {
 	void keepAliveAboveProtocolMaximumIsRejected() {
 		this.runner.withPropertyValues("mqtt.keep-alive=70000s")
 			.run((context) -> assertInvalid(context, "mqtt.keep-alive", "PT19H26M40S", "65535 seconds"));
+	}
+
+	@Test
+	void protocolIntervalsWithoutUnitAreSeconds() {
+		this.runner.withPropertyValues("mqtt.keep-alive=60", "mqtt.clean-start=false", "mqtt.client-id=app-1",
+				"mqtt.session-expiry=3600")
+			.run((context) -> {
+				MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+				assertThat(settings.getKeepAlive()).isEqualTo(Duration.ofSeconds(60));
+				assertThat(settings.getSessionExpiry()).isEqualTo(Duration.ofHours(1));
+			});
+	}
+
+	@Test
+	void otherDurationsWithoutUnitAreMilliseconds() {
+		this.runner.withPropertyValues("mqtt.connection-timeout=1500", "mqtt.reconnect-delay=250",
+				"mqtt.max-reconnect-delay=5000", "mqtt.shutdown-timeout=500", "mqtt.template.timeout=4000")
+			.run((context) -> {
+				MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+				assertThat(settings.getConnectionTimeout()).isEqualTo(Duration.ofMillis(1500));
+				assertThat(settings.getReconnectMinDelay()).isEqualTo(Duration.ofMillis(250));
+				assertThat(settings.getReconnectMaxDelay()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(settings.getShutdownTimeout()).isEqualTo(Duration.ofMillis(500));
+				assertThat(settings.getPublishTimeout()).isEqualTo(Duration.ofSeconds(4));
+			});
+	}
+
+	@Test
+	void zeroKeepAliveTurnsItOff() {
+		this.runner.withPropertyValues("mqtt.keep-alive=0")
+			.run((context) -> assertThat(context.getBean(MqttConnectionSettings.class).getKeepAlive()).isZero());
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "mqtt.keep-alive, 500ms, PT0.5S, a value under 1 second would be sent as 0",
+			"mqtt.session-expiry, 999ms, PT0.999S, a value under 1 second would be sent as 0",
+			"mqtt.keep-alive, 1500ms, PT1.5S, use a whole number of seconds",
+			"mqtt.keep-alive, 65536, PT18H12M16S, at most 65535 seconds",
+			"mqtt.session-expiry, 4294967296, PT1193046H28M16S, at most 4294967295 seconds" })
+	void protocolIntervalOutOfRangeIsRejected(String property, String value, String shown, String rule) {
+		this.runner.withPropertyValues(property + "=" + value)
+			.run((context) -> assertInvalid(context, property, shown, rule));
 	}
 
 	@ParameterizedTest

@@ -121,8 +121,10 @@ class MqttConnectionLifecycleIntegrationTests {
 		Path workingDirectory = Path.of("").toAbsolutePath();
 		Set<String> before = list(workingDirectory);
 		String clientId = "persist-" + UUID.randomUUID().toString().substring(0, 8);
-		this.runner.withPropertyValues("mqtt.url=" + SYSTEM_MOSQUITTO, "mqtt.version=" + version, "mqtt.fail-fast=true",
-				"mqtt.client-id=" + clientId, "mqtt.persistence.type=file", "mqtt.persistence.directory=" + directory)
+		// file persistence is Paho's (the HiveMQ client refuses it at start-up)
+		this.runner.withPropertyValues("mqtt.client-library=paho", "mqtt.url=" + SYSTEM_MOSQUITTO, "mqtt.version=" + version,
+				"mqtt.fail-fast=true", "mqtt.client-id=" + clientId, "mqtt.persistence.type=file",
+				"mqtt.persistence.directory=" + directory)
 			.run((context) -> {
 				MqttConnection connection = context.getBean(MqttConnection.class);
 				assertThat(connection.isConnected()).isTrue();

@@ -19,11 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Documents a difference to the Paho backend: MQTT requires acknowledgements in arrival
- * order and the HiveMQ client keeps it, so a listener still processing a QoS 1 message
- * holds back the acknowledgements of later messages; once the broker's in-flight window is
- * full, the other listeners of the connection get nothing more until it returns. Nothing
- * is lost.
+ * MQTT requires acknowledgements in arrival order and the HiveMQ client keeps it. With
+ * acknowledgement after processing ({@code mqtt.listener.ack-mode=processed}), a listener
+ * still processing a QoS 1 message holds back the acknowledgements of later messages;
+ * once the broker's in-flight window is full, the other listeners of the connection get
+ * nothing more until it returns. Nothing is lost. By default ({@code received}) messages
+ * are acknowledged once queued, and the other listeners get theirs while it is blocked.
  */
 class HiveMqAcknowledgementOrderTests {
 
@@ -31,11 +32,41 @@ class HiveMqAcknowledgementOrderTests {
 
 	@ParameterizedTest(name = "MQTT {0}")
 	@ValueSource(strings = { "5", "3.1.1" })
-	void slowListenerHoldsBackOtherListenersUntilItReturns(String version) {
+	void byDefaultOtherListenersGetTheirMessagesWhileOneIsBlocked(String version) {
 		CountDownLatch release = new CountDownLatch(1);
 		try (MosquittoBroker broker = MosquittoBroker.builder().config("max_inflight_messages 5").start()) {
 			ListenerTestSupport.runner(broker.url(), version, "order")
 				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true")
+				.withBean(CountDownLatch.class, () -> release)
+				.withUserConfiguration(SlowAndFastListeners.class)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					Recorder recorder = context.getBean(Recorder.class);
+					MqttConnection client = ListenerTestSupport.client(broker.url(), version);
+					try {
+						ListenerTestSupport.publish(client, "order/slow", "hold");
+						await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("slow") == 1);
+						for (int i = 0; i < MESSAGES; i++) {
+							ListenerTestSupport.publish(client, "order/fast", "m" + i);
+						}
+						await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") == MESSAGES);
+						assertThat(recorder.count("slow")).isOne();
+					}
+					finally {
+						release.countDown();
+						ListenerTestSupport.close(client);
+					}
+				});
+		}
+	}
+
+	@ParameterizedTest(name = "MQTT {0}")
+	@ValueSource(strings = { "5", "3.1.1" })
+	void afterProcessingSlowListenerHoldsBackOtherListenersUntilItReturns(String version) {
+		CountDownLatch release = new CountDownLatch(1);
+		try (MosquittoBroker broker = MosquittoBroker.builder().config("max_inflight_messages 5").start()) {
+			ListenerTestSupport.runner(broker.url(), version, "order")
+				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true", "mqtt.listener.ack-mode=processed")
 				.withBean(CountDownLatch.class, () -> release)
 				.withUserConfiguration(SlowAndFastListeners.class)
 				.run((context) -> {

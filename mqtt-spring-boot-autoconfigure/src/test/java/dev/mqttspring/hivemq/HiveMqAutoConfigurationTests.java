@@ -8,15 +8,16 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.mqttspring.autoconfigure.InvalidMqttPropertyException;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
+import dev.mqttspring.autoconfigure.MqttProperties;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Choosing the client library with {@code mqtt.client-library}: Paho by default, HiveMQ
- * when chosen or when Paho is absent, and a clear error when the chosen library is
- * missing.
+ * Choosing the client library with {@code mqtt.client-library}: the HiveMQ client by
+ * default, Paho when chosen, and a clear start-up error naming the property, the allowed
+ * values and the dependency to add when the value is unknown or the library is missing.
  */
 class HiveMqAutoConfigurationTests {
 
@@ -26,10 +27,23 @@ class HiveMqAutoConfigurationTests {
 				"mqtt.connection-timeout=1s");
 
 	@Test
-	void pahoIsTheDefault() {
+	void hiveMqIsTheDefault() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class);
-			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.paho");
+			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.hivemq");
+			assertThat(context.getBean(MqttProperties.class).getClientLibrary())
+				.isEqualTo(MqttProperties.ClientLibrary.HIVEMQ);
+		});
+	}
+
+	@Test
+	void hiveMqIsTheDefaultAlsoWhenPahoIsPresent() {
+		// Paho on the classpath (it is, in this module's tests) no longer selects it
+		assertThat(org.springframework.util.ClassUtils.isPresent("org.eclipse.paho.mqttv5.client.MqttAsyncClient", null))
+			.isTrue();
+		this.runner.withPropertyValues("mqtt.version=3.1.1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(MqttConnection.class).getClass().getSimpleName()).isEqualTo("HiveMqV3Connection");
 		});
 	}
 
@@ -52,15 +66,25 @@ class HiveMqAutoConfigurationTests {
 	}
 
 	@Test
-	void pahoWhenChosenExplicitly() {
+	void pahoWhenChosen() {
 		this.runner.withPropertyValues("mqtt.client-library=paho").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.paho");
+			MqttConnection connection = context.getBean(MqttConnection.class);
+			assertThat(backend(connection)).isEqualTo("dev.mqttspring.paho");
+			assertThat(connection.isConnected()).isTrue();
 		});
 	}
 
 	@Test
-	void hiveMqWhenPahoIsAbsent() {
+	void pahoForMqtt311WhenChosen() {
+		this.runner.withPropertyValues("mqtt.client-library=Paho", "mqtt.version=3.1.1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(MqttConnection.class).getClass().getSimpleName()).isEqualTo("PahoV3Connection");
+		});
+	}
+
+	@Test
+	void hiveMqByDefaultWhenPahoIsAbsent() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho")).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class);
 			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.hivemq");
@@ -68,17 +92,37 @@ class HiveMqAutoConfigurationTests {
 	}
 
 	@Test
-	void pahoWhenTheHiveMqClientIsAbsent() {
+	void defaultWithoutTheHiveMqClientFailsNamingTheDependencyAndPaho() {
 		this.runner.withClassLoader(new FilteredClassLoader("com.hivemq.client")).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(backend(context.getBean(MqttConnection.class))).isEqualTo("dev.mqttspring.paho");
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidMqttPropertyException.class)
+				.hasMessageContaining("mqtt.client-library")
+				.hasMessageContaining("com.hivemq:hivemq-mqtt-client")
+				.hasMessageContaining("mqtt.client-library=paho")
+				.hasMessageContaining("'hivemq'")
+				.hasMessageContaining("'paho'");
 		});
 	}
 
 	@Test
-	void noConnectionWithoutAnyClientLibrary() {
+	void defaultWithoutAnyClientLibraryFailsNamingTheDependency() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho", "com.hivemq.client"))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MqttConnection.class));
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidMqttPropertyException.class)
+					.hasMessageContaining("mqtt.client-library")
+					.hasMessageContaining("com.hivemq:hivemq-mqtt-client")
+					.hasMessageNotContaining("=paho");
+			});
+	}
+
+	@Test
+	void userDefinedConnectionNeedsNoClientLibrary() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho", "com.hivemq.client"))
+			.withBean(MqttConnection.class, dev.mqttspring.health.StubMqttConnection::new)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class));
 	}
 
 	@Test
@@ -95,23 +139,42 @@ class HiveMqAutoConfigurationTests {
 	}
 
 	@Test
-	void chosenPahoMissingFailsWithTheDependencyToAdd() {
+	void chosenPahoMissingFailsWithTheDependenciesToAdd() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho"))
 			.withPropertyValues("mqtt.client-library=paho")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(InvalidMqttPropertyException.class)
-					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.mqttv5.client");
+					.hasMessageContaining("mqtt.client-library")
+					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.mqttv5.client")
+					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.client.mqttv3");
 			});
 	}
 
 	@Test
-	void unknownClientLibraryFailsBinding() {
-		this.runner.withPropertyValues("mqtt.client-library=mosquitto")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.hasStackTraceContaining("mqtt.client-library"));
+	void chosenPahoWithoutItsMqtt311ClientFailsWithTheDependenciesToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho.client.mqttv3"))
+			.withPropertyValues("mqtt.client-library=paho")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidMqttPropertyException.class)
+					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.client.mqttv3");
+			});
+	}
+
+	@Test
+	void unknownClientLibraryFailsNamingThePropertyAndTheAllowedValues() {
+		this.runner.withPropertyValues("mqtt.client-library=hive").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidMqttPropertyException.class)
+				.hasMessageContaining("'hive'")
+				.hasMessageContaining("mqtt.client-library")
+				.hasMessageContaining("'hivemq'")
+				.hasMessageContaining("'paho'");
+		});
 	}
 
 	@Test

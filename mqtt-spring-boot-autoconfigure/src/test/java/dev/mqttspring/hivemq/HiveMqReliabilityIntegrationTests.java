@@ -1,18 +1,11 @@
 package dev.mqttspring.hivemq;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
@@ -26,96 +19,23 @@ import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
-import dev.mqttspring.core.MqttDeliveryException;
-import dev.mqttspring.core.MqttReasonCodes;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.listener.ListenerTestSupport;
-import dev.mqttspring.listener.MqttListenerContainer;
 import dev.mqttspring.listener.Recorder;
 import dev.mqttspring.testsupport.MosquittoBroker;
 import dev.mqttspring.testsupport.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The HiveMQ backend against dedicated mosquitto brokers: refusals by ACLs, broker
- * restarts, persistent sessions and acknowledgement after success for QoS 2.
+ * The HiveMQ backend against mosquitto: listeners subscribe again after a broker restart,
+ * a persistent session delivers what was published during a network cut, and the will is
+ * published on an abnormal loss only. ACL refusals and redelivery after a crash run on
+ * both client libraries in {@code dev.mqttspring.reliability.SecurityReliabilityTests}
+ * and {@code MqttListenerRedeliveryTests}.
  */
 class HiveMqReliabilityIntegrationTests {
-
-	private static final Path DYNAMIC_SECURITY_PLUGIN = Path.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so");
-
-	@ParameterizedTest(name = "MQTT {0}")
-	@CsvSource({ "5, not authorized (0x87)", "3.1.1, (0x80)" })
-	void refusedSubscriptionIsReportedWithItsCode(String version, String reason) throws IOException {
-		Assumptions.assumeTrue(Files.exists(DYNAMIC_SECURITY_PLUGIN), "mosquitto dynamic security plugin not installed");
-		// a plain acl_file does not refuse subscriptions; the dynamic security plugin does
-		Path directory = Files.createTempDirectory("dynsec");
-		Path config = directory.resolve("dynamic-security.json");
-		Files.writeString(config, """
-				{"defaultACLAccess": {"publishClientSend": true, "publishClientReceive": true, "subscribe": true, "unsubscribe": true},
-				 "clients": [],
-				 "groups": [{"groupname": "anonymous", "roles": [{"rolename": "restricted"}]}],
-				 "roles": [{"rolename": "restricted", "acls": [{"acltype": "subscribePattern", "topic": "secret/#", "priority": 0, "allow": false}]}],
-				 "anonymousGroup": "anonymous"}
-				""");
-		directory.toFile().setWritable(true, false);
-		config.toFile().setWritable(true, false);
-		try (MosquittoBroker broker = MosquittoBroker.builder()
-			.config("plugin " + DYNAMIC_SECURITY_PLUGIN)
-			.config("plugin_opt_config_file " + config)
-			.start()) {
-			ListenerTestSupport.runner(broker.url(), version, "unused")
-				.withPropertyValues("mqtt.client-library=hivemq")
-				.withUserConfiguration(AclListeners.class)
-				.run((context) -> {
-					assertThat(context).hasNotFailed();
-					MqttListenerEndpointRegistry registry = context.getBean(MqttListenerEndpointRegistry.class);
-					MqttListenerContainer denied = registry.getListenerContainer("denied");
-					await().atMost(ListenerTestSupport.timeout()).until(() -> !denied.getSubscriptionResults().isEmpty());
-					assertThat(denied.getSubscriptionResults()).singleElement().satisfies((result) -> {
-						assertThat(result.filter()).isEqualTo("secret/#");
-						assertThat(result.isGranted()).isFalse();
-						assertThat(result.reason()).contains(reason);
-					});
-					MqttListenerContainer allowed = registry.getListenerContainer("allowed");
-					await().atMost(ListenerTestSupport.timeout()).until(() -> !allowed.getSubscriptionResults().isEmpty());
-					assertThat(allowed.getSubscriptionResults()).singleElement().satisfies((result) -> {
-						assertThat(result.isGranted()).isTrue();
-						assertThat(result.grantedQos()).isEqualTo(2);
-					});
-					context.getBean(MqttTemplate.class).publish("allowed/x", "fine", 1, false).get(10, TimeUnit.SECONDS);
-					Recorder recorder = context.getBean(Recorder.class);
-					await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("allowed").contains("fine"));
-				});
-		}
-	}
-
-	@ParameterizedTest(name = "QoS {0}")
-	@ValueSource(ints = { 1, 2 })
-	void publishDeniedByAclFailsWithNotAuthorizedOnMqtt5(int qos) {
-		try (MosquittoBroker broker = MosquittoBroker.builder()
-			.acl("topic readwrite allowed/#\ntopic read denied/#\n")
-			.start()) {
-			ListenerTestSupport.runner(broker.url(), "5", "unused")
-				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true")
-				.run((context) -> {
-					assertThat(context).hasNotFailed();
-					MqttTemplate template = context.getBean(MqttTemplate.class);
-					CompletableFuture<Void> denied = template.publish("denied/x", "secret", qos, false);
-					assertThatThrownBy(() -> denied.get(10, TimeUnit.SECONDS)).cause()
-						.isInstanceOfSatisfying(MqttDeliveryException.class,
-								(ex) -> assertThat(ex.getReasonCode()).isEqualTo(MqttReasonCodes.NOT_AUTHORIZED))
-						.hasMessage("The broker refused the message to 'denied/x': not authorized (0x87)");
-					template.publish("allowed/x", "fine", qos, false).get(10, TimeUnit.SECONDS);
-					MqttConnection connection = context.getBean(MqttConnection.class);
-					assertThat(connection.isConnected()).isTrue();
-					assertThat(connection.getReconnectCount()).isZero();
-				});
-		}
-	}
 
 	@ParameterizedTest(name = "MQTT {0}")
 	@ValueSource(strings = { "5", "3.1.1" })
@@ -197,53 +117,6 @@ class HiveMqReliabilityIntegrationTests {
 		}
 	}
 
-	/**
-	 * The point of the HiveMQ backend: a QoS 2 message is acknowledged (PUBREC) only after
-	 * the listener returned. An application that dies while its listener processes one
-	 * gets it again after a restart with the same persistent session. (Paho's MQTT 5
-	 * client sends PUBREC on receipt: the broker then considers the message delivered.)
-	 * <p>
-	 * The "crash" cuts the network first (a TCP proxy resets the connection and refuses new
-	 * ones), so nothing the dying application does afterwards reaches the broker.
-	 */
-	@ParameterizedTest(name = "MQTT {0}")
-	@ValueSource(strings = { "5", "3.1.1" })
-	void qos2MessageInProgressWhenTheApplicationDiesIsRedelivered(String version) throws Exception {
-		String prefix = ListenerTestSupport.prefix();
-		String clientId = "hivemq-qos2-" + UUID.randomUUID().toString().substring(0, 8);
-		Recorder recorder = new Recorder();
-		CountDownLatch never = new CountDownLatch(1);
-		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 1883)) {
-			ConfigurableApplicationContext first = start(app(proxy.url(), version, prefix, clientId), recorder, never);
-			MqttConnection client = ListenerTestSupport.client(ListenerTestSupport.MOSQUITTO_URL, version);
-			try {
-				ListenerTestSupport.publish(client, prefix + "/orders", "finished", 2,
-						dev.mqttspring.core.MqttMessageProperties.NONE);
-				ListenerTestSupport.publish(client, prefix + "/orders", "in-progress", 2,
-						dev.mqttspring.core.MqttMessageProperties.NONE);
-				await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("started").contains("in-progress"));
-				assertThat(recorder.get("done")).containsExactly("finished");
-				proxy.refuseNew(true);
-				proxy.resetAll();
-				first.close();
-				ConfigurableApplicationContext second = start(app(ListenerTestSupport.MOSQUITTO_URL, version, prefix, clientId),
-						recorder, null);
-				try {
-					await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("done").contains("in-progress"));
-					await().during(Duration.ofMillis(500)).atMost(ListenerTestSupport.timeout())
-						.untilAsserted(() -> assertThat(recorder.get("done")).containsExactly("finished", "in-progress"));
-				}
-				finally {
-					second.close();
-				}
-			}
-			finally {
-				never.countDown();
-				ListenerTestSupport.close(client);
-			}
-		}
-	}
-
 	@ParameterizedTest(name = "MQTT {0}")
 	@ValueSource(strings = { "5", "3.1.1" })
 	void willIsPublishedOnAbnormalLossOnly(String version) throws Exception {
@@ -319,41 +192,6 @@ class HiveMqReliabilityIntegrationTests {
 					this.blocker.latch().await();
 				}
 				this.recorder.add("done", payload);
-			}
-
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class AclListeners {
-
-		@Bean
-		Recorder recorder() {
-			return new Recorder();
-		}
-
-		@Bean
-		Listeners listeners(Recorder recorder) {
-			return new Listeners(recorder);
-		}
-
-		static class Listeners {
-
-			private final Recorder recorder;
-
-			Listeners(Recorder recorder) {
-				this.recorder = recorder;
-			}
-
-			@MqttSubscribe(id = "denied", topics = "secret/#")
-			void denied(String payload) {
-				this.recorder.add("denied", payload);
-			}
-
-			@MqttSubscribe(id = "allowed", topics = "allowed/+", qos = 2)
-			void allowed(String payload) {
-				this.recorder.add("allowed", payload);
 			}
 
 		}

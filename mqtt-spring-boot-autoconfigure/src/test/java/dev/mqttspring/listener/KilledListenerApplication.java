@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * "in-progress", with every recorded event printed to standard output.
  * <p>
  * Arguments: broker URL, MQTT version, topic prefix, client id, persistence type,
- * persistence directory.
+ * persistence directory, client library.
  */
 public final class KilledListenerApplication {
 
@@ -39,8 +39,9 @@ public final class KilledListenerApplication {
 
 		};
 		ConfigurableApplicationContext context = MqttListenerRedeliveryTests.start(
-				MqttListenerRedeliveryTests.runner(args[0], args[1], args[2], args[3], args[4], Path.of(args[5])), recorder,
-				new CountDownLatch(1));
+				MqttListenerRedeliveryTests.runner(args[6], args[0], args[1], args[2], args[3], args[4],
+						Path.of(args[5])),
+				recorder, new CountDownLatch(1));
 		MqttConnection connection = context.getBean(MqttConnection.class);
 		try {
 			await().atMost(Duration.ofSeconds(30))

@@ -48,8 +48,12 @@ class MqttListenerBackPressureTests {
 	@ValueSource(strings = { "5", "3.1.1" })
 	void slowListenerWithholdsAcknowledgementsInsteadOfDropping(String version, CapturedOutput output) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxInflightMessages(WINDOW).start()) {
+			// pinned to Paho: mosquitto 2.0 sends past the client's MQTT 5 receive maximum when
+			// acknowledgements flow again (see below); the HiveMQ client then disconnects with 0x93
+			// (receive maximum exceeded) where Paho tolerates it, and a slow listener holds back the
+			// acknowledgements of the other listeners (acknowledgements in arrival order)
 			ListenerTestSupport.runner(broker.url(), version, "bp")
-				.withPropertyValues("mqtt.listener.queue-capacity=5")
+				.withPropertyValues("mqtt.client-library=paho", "mqtt.listener.queue-capacity=5")
 				.withUserConfiguration(SlowListeners.class)
 				.run((context) -> {
 					assertThat(context).hasNotFailed();

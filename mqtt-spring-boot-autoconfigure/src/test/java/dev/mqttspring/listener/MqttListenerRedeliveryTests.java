@@ -40,10 +40,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * Acknowledgement after success: an application that dies while its listener processes a
  * QoS 1 or 2 message gets the message again after a restart with the same persistent
- * session, while the message it had finished is not redelivered. QoS 1 needs nothing
- * else (the broker sends the unacknowledged message again); QoS 2 needs the client's
- * session state on disk ({@code mqtt.persistence.type=file}), because Paho acknowledges
- * its receipt (PUBREC) before the listener runs.
+ * session, while the message it had finished is not redelivered, on both client
+ * libraries. QoS 1 needs nothing else (the broker sends the unacknowledged message
+ * again). QoS 2 on Paho needs the client's session state on disk
+ * ({@code mqtt.persistence.type=file}), because Paho acknowledges its receipt (PUBREC)
+ * before the listener runs; the HiveMQ backend withholds the PUBREC until the listener
+ * returned, so the broker sends the message again with in-memory persistence.
  * <p>
  * The "crash" cuts the network first (a TCP proxy between application and mosquitto
  * resets the connection and refuses new ones), so nothing the dying application does
@@ -56,17 +58,25 @@ class MqttListenerRedeliveryTests {
 	Path store;
 
 	static Stream<Arguments> cases() {
-		// QoS 2: the client library acknowledges receipt (PUBREC) before the listener runs, so
-		// the client's own store (file persistence) keeps the message until it is processed
-		return Stream.of("mosquitto", "embedded")
-			.flatMap((broker) -> Stream.of(Arguments.of(broker, "5", 1, "memory"), Arguments.of(broker, "3.1.1", 1, "memory"),
-					Arguments.of(broker, "5", 2, "file"), Arguments.of(broker, "3.1.1", 2, "file")));
+		// QoS 2 on Paho: the client library acknowledges receipt (PUBREC) before the listener
+		// runs, so the client's own store (file persistence) keeps the message until it is
+		// processed; the HiveMQ backend sends PUBREC after the listener, memory is enough
+		return Stream.of("paho", "hivemq")
+			.flatMap((library) -> Stream.of("mosquitto", "embedded")
+				.flatMap((broker) -> Stream.of(Arguments.of(library, broker, "5", 1, "memory"),
+						Arguments.of(library, broker, "3.1.1", 1, "memory"),
+						Arguments.of(library, broker, "5", 2, qos2Persistence(library)),
+						Arguments.of(library, broker, "3.1.1", 2, qos2Persistence(library)))));
 	}
 
-	@ParameterizedTest(name = "{0}, MQTT {1}, QoS {2}, {3} persistence")
+	private static String qos2Persistence(String library) {
+		return "paho".equals(library) ? "file" : "memory";
+	}
+
+	@ParameterizedTest(name = "{0}, {1}, MQTT {2}, QoS {3}, {4} persistence")
 	@MethodSource("cases")
-	void messageInProgressWhenTheApplicationDiesIsRedelivered(String broker, String version, int qos, String persistence)
-			throws Exception {
+	void messageInProgressWhenTheApplicationDiesIsRedelivered(String library, String broker, String version, int qos,
+			String persistence) throws Exception {
 		URI brokerUri = URI.create(ListenerTestSupport.url(broker));
 		String prefix = ListenerTestSupport.prefix();
 		String topic = prefix + "/orders" + qos;
@@ -74,8 +84,8 @@ class MqttListenerRedeliveryTests {
 		Recorder recorder = new Recorder();
 		CountDownLatch never = new CountDownLatch(1);
 		try (TcpProxy proxy = TcpProxy.start(brokerUri.getHost(), brokerUri.getPort())) {
-			ConfigurableApplicationContext first = start(runner(proxy.url(), version, prefix, clientId, persistence), recorder,
-					never);
+			ConfigurableApplicationContext first = start(runner(library, proxy.url(), version, prefix, clientId, persistence),
+					recorder, never);
 			MqttConnection client = ListenerTestSupport.client(brokerUri.toString(), version);
 			try {
 				ListenerTestSupport.publish(client, topic, "finished", qos, MqttMessageProperties.NONE);
@@ -88,15 +98,16 @@ class MqttListenerRedeliveryTests {
 				first.close();
 				// the same URL again: Paho's MQTT 3.1.1 file store keeps a directory per client id and URL
 				proxy.refuseNew(false);
-				ConfigurableApplicationContext second = start(runner(proxy.url(), version, prefix, clientId, persistence),
-						recorder, null);
+				ConfigurableApplicationContext second = start(
+						runner(library, proxy.url(), version, prefix, clientId, persistence), recorder, null);
 				try {
 					await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("done").contains("in-progress"));
 					await().during(Duration.ofMillis(500)).atMost(ListenerTestSupport.timeout())
 						.untilAsserted(() -> assertThat(recorder.get("done")).containsExactly("finished", "in-progress"));
 					assertThat(recorder.get("qos")).containsOnly(qos);
-					if ("mosquitto".equals(broker) && "3.1.1".equals(version) && qos == 1) {
-						// mosquitto 2.0 sets DUP on the resent MQTT 3.1.1 PUBLISH, not on MQTT 5
+					if ("paho".equals(library) && "mosquitto".equals(broker) && "3.1.1".equals(version) && qos == 1) {
+						// mosquitto 2.0 sets DUP on the resent MQTT 3.1.1 PUBLISH, not on MQTT 5; the
+						// HiveMQ client does not expose the DUP flag
 						assertThat(recorder.get("duplicate")).containsExactly(false, true);
 					}
 				}
@@ -112,18 +123,21 @@ class MqttListenerRedeliveryTests {
 	}
 
 	static Stream<Arguments> killCases() {
-		return Stream.of(Arguments.of("mosquitto", "5", 1, "memory"), Arguments.of("mosquitto", "3.1.1", 1, "memory"),
-				Arguments.of("mosquitto", "5", 2, "file"), Arguments.of("mosquitto", "3.1.1", 2, "file"),
-				Arguments.of("embedded", "5", 2, "file"));
+		return Stream.of("paho", "hivemq")
+			.flatMap((library) -> Stream.of(Arguments.of(library, "mosquitto", "5", 1, "memory"),
+					Arguments.of(library, "mosquitto", "3.1.1", 1, "memory"),
+					Arguments.of(library, "mosquitto", "5", 2, qos2Persistence(library)),
+					Arguments.of(library, "mosquitto", "3.1.1", 2, qos2Persistence(library)),
+					Arguments.of(library, "embedded", "5", 2, qos2Persistence(library))));
 	}
 
 	/**
 	 * The same with a real crash: the first application runs in its own JVM, which is
 	 * killed (SIGKILL) while its listener is in the middle of a message.
 	 */
-	@ParameterizedTest(name = "{0}, MQTT {1}, QoS {2}, {3} persistence, killed")
+	@ParameterizedTest(name = "{0}, {1}, MQTT {2}, QoS {3}, {4} persistence, killed")
 	@MethodSource("killCases")
-	void messageInProgressWhenTheApplicationIsKilledIsRedelivered(String broker, String version, int qos,
+	void messageInProgressWhenTheApplicationIsKilledIsRedelivered(String library, String broker, String version, int qos,
 			String persistence) throws Exception {
 		String url = ListenerTestSupport.url(broker);
 		String prefix = ListenerTestSupport.prefix();
@@ -131,7 +145,7 @@ class MqttListenerRedeliveryTests {
 		String clientId = "killed-" + UUID.randomUUID().toString().substring(0, 8);
 		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 				"-Dspring.docker.compose.enabled=false", "-cp", System.getProperty("java.class.path"), KilledListenerApplication.class.getName(), url, version, prefix,
-				clientId, persistence, this.store.toString())
+				clientId, persistence, this.store.toString(), library)
 			.redirectErrorStream(true)
 			.start();
 		List<String> output = new CopyOnWriteArrayList<>();
@@ -160,7 +174,7 @@ class MqttListenerRedeliveryTests {
 			child.destroyForcibly();
 			assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(output).doesNotContain("EVENT done in-progress");
-			second = start(runner(url, version, prefix, clientId, persistence), recorder, null);
+			second = start(runner(library, url, version, prefix, clientId, persistence), recorder, null);
 			await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("done").contains("in-progress"));
 			await().during(Duration.ofMillis(500)).atMost(ListenerTestSupport.timeout())
 				.untilAsserted(() -> assertThat(recorder.get("done")).containsExactly("in-progress"));
@@ -177,16 +191,16 @@ class MqttListenerRedeliveryTests {
 		}
 	}
 
-	private SpringApplicationBuilder runner(String url, String version, String prefix, String clientId,
+	private SpringApplicationBuilder runner(String library, String url, String version, String prefix, String clientId,
 			String persistence) {
-		return runner(url, version, prefix, clientId, persistence, this.store);
+		return runner(library, url, version, prefix, clientId, persistence, this.store);
 	}
 
-	static SpringApplicationBuilder runner(String url, String version, String prefix, String clientId, String persistence,
-			Path store) {
+	static SpringApplicationBuilder runner(String library, String url, String version, String prefix, String clientId,
+			String persistence, Path store) {
 		return new SpringApplicationBuilder(JacksonAutoConfiguration.class, MqttAutoConfiguration.class, OrderListener.class)
 			.web(WebApplicationType.NONE)
-			.properties("mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
+			.properties("mqtt.client-library=" + library, "mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
 					"mqtt.clean-start=false", "mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms",
 					"mqtt.reconnect-delay=100ms", "mqtt.persistence.type=" + persistence,
 					"mqtt.persistence.directory=" + store);

@@ -9,7 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,10 +31,11 @@ import static org.awaitility.Awaitility.await;
  */
 class BadInputReliabilityTests {
 
-	@Test
-	void invalidPublishesFailLocallyAndTheConnectionStaysUp() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void invalidPublishesFailLocallyAndTheConnectionStaysUp(String library) {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxPacketSize(1024).start()) {
-			ReliabilityApps.runner().withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((context) -> {
+			ReliabilityApps.runner(library).withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((context) -> {
 				MqttConnection connection = context.getBean(MqttConnection.class);
 				MqttTemplate template = context.getBean(MqttTemplate.class);
 				Map<String, CompletableFuture<Void>> cases = new LinkedHashMap<>();
@@ -56,7 +58,7 @@ class BadInputReliabilityTests {
 					}
 				}
 				template.publish("a/b", "valid", 1, false).get(5, TimeUnit.SECONDS);
-				ReliabilityReport.scenario("Bad input: " + cases.size() + " invalid publishes")
+				ReliabilityReport.scenario(library, "Bad input: " + cases.size() + " invalid publishes")
 					.sent(cases.size())
 					.note("rejected locally " + errors.values().stream().filter((e) -> !e.equals("ACCEPTED")).count() + "/"
 							+ cases.size() + ", connection " + connection.getState() + ", reconnects "
@@ -74,25 +76,27 @@ class BadInputReliabilityTests {
 		}
 	}
 
-	@Test
-	void invalidListenerFilterFailsStartUp() {
-		ReliabilityApps.runner()
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void invalidListenerFilterFailsStartUp(String library) {
+		ReliabilityApps.runner(library)
 			.withPropertyValues("mqtt.url=tcp://127.0.0.1:1883")
 			.withUserConfiguration(InvalidFilterListener.class)
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				String failure = SecurityReliabilityTests.stackTrace(context.getStartupFailure());
-				ReliabilityReport.scenario("Bad input: listener filter 'a/#/b'")
+				ReliabilityReport.scenario(library, "Bad input: listener filter 'a/#/b'")
 					.note("start-up failed: " + context.getStartupFailure().getClass().getSimpleName())
 					.write();
 				assertThat(failure).contains("a/#/b");
 			});
 	}
 
-	@Test
-	void malformedJsonGoesToTheErrorHandlerAndTheNextMessageIsProcessed() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void malformedJsonGoesToTheErrorHandlerAndTheNextMessageIsProcessed(String library) {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
-			ReliabilityApps.runner()
+			ReliabilityApps.runner(library)
 				.withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true")
 				.withUserConfiguration(JsonErrorHandler.class, JsonListener.class)
 				.run((context) -> {
@@ -103,7 +107,7 @@ class BadInputReliabilityTests {
 					template.publish("reliability/json", bytes("{\"name\":\"ok\",\"value\":42}"), 1, false)
 						.get(5, TimeUnit.SECONDS);
 					BrokerRestartReliabilityTests.awaitQuietly(() -> !listener.received.isEmpty(), Duration.ofSeconds(10));
-					ReliabilityReport.scenario("Bad input: malformed JSON to a record listener")
+					ReliabilityReport.scenario(library, "Bad input: malformed JSON to a record listener")
 						.sent(2)
 						.received(listener.received.size())
 						.note("error handler calls " + listener.errors.size() + ": "

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -35,31 +35,31 @@ class BrokerFreezeReliabilityTests {
 
 	/**
 	 * Scheduling slack on top of 1.5 x keep-alive: the watchdog's timer, the drop of the
-	 * socket and Paho's loss callback.
+	 * socket and the client library's loss callback.
 	 */
 	private static final Duration DETECTION_MARGIN = Duration.ofMillis(300);
 
 	private static final int RUNS = 3;
 
-	@ParameterizedTest
-	@ValueSource(strings = { "5", "3.1.1" })
-	void frozenBrokerIsDetectedByKeepAliveAndRecoveredAfterSigcont(String version) {
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@MethodSource("dev.mqttspring.reliability.ReliabilityApps#librariesAndVersions")
+	void frozenBrokerIsDetectedByKeepAliveAndRecoveredAfterSigcont(String library, String version) {
 		List<Double> ratios = new CopyOnWriteArrayList<>();
 		for (int run = 1; run <= RUNS; run++) {
-			ratios.add(freezeOnce(version, run));
+			ratios.add(freezeOnce(library, version, run));
 		}
 		double min = ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0);
 		double max = ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-		System.out.printf(java.util.Locale.ROOT, "Broker freeze, MQTT %s: detect = %.2f-%.2f x keep-alive over %d runs %s%n",
-				version, min, max, RUNS, ratios);
+		System.out.printf(java.util.Locale.ROOT, "Broker freeze, %s, MQTT %s: detect = %.2f-%.2f x keep-alive over %d runs %s%n",
+				ReliabilityApps.label(library), version, min, max, RUNS, ratios);
 		assertThat(max).isLessThanOrEqualTo(1.5 + DETECTION_MARGIN.toMillis() / (double) KEEP_ALIVE.toMillis());
 	}
 
-	private double freezeOnce(String version, int run) {
+	private double freezeOnce(String library, String version, int run) {
 		double[] ratio = new double[1];
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
 			String topic = ReliabilityApps.unique("reliability/freeze");
-			ReliabilityApps.runner()
+			ReliabilityApps.runner(library)
 				.withPropertyValues("mqtt.url=" + broker.url(), "mqtt.version=" + version,
 						"mqtt.keep-alive=" + KEEP_ALIVE.toSeconds() + "s",
 						"mqtt.fail-fast=true", "mqtt.connection-timeout=2s", "mqtt.reconnect-delay=200ms",
@@ -115,7 +115,7 @@ class BrokerFreezeReliabilityTests {
 						await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("after"));
 						Status healthAfter = health.health(true).getStatus();
 						ratio[0] = detect.toMillis() / (double) KEEP_ALIVE.toMillis();
-						ReliabilityReport.scenario("Broker frozen (SIGSTOP) > keep-alive " + KEEP_ALIVE.toSeconds()
+						ReliabilityReport.scenario(library, "Broker frozen (SIGSTOP) > keep-alive " + KEEP_ALIVE.toSeconds()
 								+ " s, MQTT " + version + " run " + run)
 							.sent(2)
 							.received(received.size())

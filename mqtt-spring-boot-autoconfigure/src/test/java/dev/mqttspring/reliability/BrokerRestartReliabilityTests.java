@@ -12,7 +12,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -39,13 +40,14 @@ class BrokerRestartReliabilityTests {
 
 	private static final int OUTSTANDING = 500;
 
-	@Test
-	void sigtermRestartsDuringQos1StreamLoseNothing() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void sigtermRestartsDuringQos1StreamLoseNothing(String library) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().persistence(true).maxQueuedMessages(0).start()) {
 			String topic = ReliabilityApps.unique("reliability/restart");
 			Tally tally = new Tally();
-			ApplicationContextRunner subscriber = persistent(broker, ReliabilityApps.unique("restart-sub"));
-			ApplicationContextRunner publisher = persistent(broker, ReliabilityApps.unique("restart-pub"))
+			ApplicationContextRunner subscriber = persistent(library, broker, ReliabilityApps.unique("restart-sub"));
+			ApplicationContextRunner publisher = persistent(library, broker, ReliabilityApps.unique("restart-pub"))
 				.withPropertyValues("mqtt.offline-buffer-size=" + (MESSAGES + OUTSTANDING), "mqtt.template.timeout=60s");
 			subscriber.run((sub) -> {
 				MqttConnection subConnection = sub.getBean(MqttConnection.class);
@@ -88,7 +90,7 @@ class BrokerRestartReliabilityTests {
 						awaitQuietly(() -> tally.distinct() >= MESSAGES, Duration.ofSeconds(60));
 						long lost = tally.missing(MESSAGES);
 						Duration worst = recoveries.stream().max(Duration::compareTo).orElse(Duration.ZERO);
-						ReliabilityReport.scenario("Broker restarts (SIGTERM) x" + RESTARTS + ", QoS 1, persistent session")
+						ReliabilityReport.scenario(library, "Broker restarts (SIGTERM) x" + RESTARTS + ", QoS 1, persistent session")
 							.sent(MESSAGES)
 							.received(tally.total())
 							.lost(lost)
@@ -112,14 +114,15 @@ class BrokerRestartReliabilityTests {
 		}
 	}
 
-	@Test
-	void sigkillWithinAutosaveIntervalLosesWhatTheBrokerAcknowledged() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void sigkillWithinAutosaveIntervalLosesWhatTheBrokerAcknowledged(String library) throws Exception {
 		int messages = 1_000;
 		try (MosquittoBroker broker = MosquittoBroker.builder().persistence(true).autosaveInterval(3600)
 			.maxQueuedMessages(0).start()) {
 			String subscriberId = ReliabilityApps.unique("kill-sub");
-			ApplicationContextRunner subscriber = persistent(broker, subscriberId);
-			ApplicationContextRunner publisher = persistent(broker, ReliabilityApps.unique("kill-pub"));
+			ApplicationContextRunner subscriber = persistent(library, broker, subscriberId);
+			ApplicationContextRunner publisher = persistent(library, broker, ReliabilityApps.unique("kill-pub"));
 			// control: the same offline backlog survives a SIGTERM restart
 			Outcome control = offlineBacklog(broker, subscriber, publisher, messages, broker::restart);
 			// the broker is killed before it saved the backlog it acknowledged
@@ -127,14 +130,14 @@ class BrokerRestartReliabilityTests {
 				broker.kill();
 				broker.start();
 			});
-			ReliabilityReport.scenario("Control: offline backlog across a SIGTERM restart")
+			ReliabilityReport.scenario(library, "Control: offline backlog across a SIGTERM restart")
 				.sent(messages)
 				.received(control.tally.total())
 				.lost(control.tally.missing(messages))
 				.duplicates(control.tally.duplicates())
 				.note("session present after restart: " + control.sessionPresent)
 				.write();
-			ReliabilityReport.scenario("BROKER'S LOSS: SIGKILL within mosquitto autosave_interval")
+			ReliabilityReport.scenario(library, "BROKER'S LOSS: SIGKILL within mosquitto autosave_interval")
 				.sent(messages)
 				.received(killed.tally.total())
 				.lost(killed.tally.missing(messages))
@@ -192,8 +195,8 @@ class BrokerRestartReliabilityTests {
 		return new Outcome(tally, acknowledged.get(), sessionPresent[0]);
 	}
 
-	private static ApplicationContextRunner persistent(MosquittoBroker broker, String clientId) {
-		return ReliabilityApps.runner()
+	private static ApplicationContextRunner persistent(String library, MosquittoBroker broker, String clientId) {
+		return ReliabilityApps.runner(library)
 			.withPropertyValues("mqtt.url=" + broker.url(), "mqtt.client-id=" + clientId, "mqtt.clean-start=false",
 					"mqtt.session-expiry=10m", "mqtt.fail-fast=true", "mqtt.reconnect-delay=50ms",
 					"mqtt.max-reconnect-delay=500ms");

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -31,14 +32,15 @@ class ClientIdTakeoverReliabilityTests {
 
 	private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
-	@Test
-	void sameClientIdIsDetectedAndBacksOff() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void sameClientIdIsDetectedAndBacksOff(String library) {
 		// HiveMQ (the embedded broker) sends DISCONNECT 0x8E to the older client; mosquitto
 		// 2.0.11 just closes its socket, see sameClientIdOnMosquittoBacksOff
 		EmbeddedMqttBroker broker = EmbeddedMqttBroker.builder().build();
 		broker.start();
 		try (LogCapture logs = LogCapture.start(Level.INFO, "dev.mqttspring")) {
-			ApplicationContextRunner app = ReliabilityApps.runner()
+			ApplicationContextRunner app = ReliabilityApps.runner(library)
 				.withPropertyValues("mqtt.url=tcp://127.0.0.1:" + broker.getPort(), "mqtt.client-id=" + ReliabilityApps.unique("twin"),
 						"mqtt.reconnect-delay=100ms", "mqtt.max-reconnect-delay=" + MAX_DELAY.toMillis() + "ms",
 						"mqtt.fail-fast=false");
@@ -78,7 +80,7 @@ class ClientIdTakeoverReliabilityTests {
 				boolean loggedClearly = logs.events().stream()
 					.anyMatch((event) -> event.getLevel() == Level.ERROR && event.getFormattedMessage().contains("0x8E")
 							&& event.getFormattedMessage().contains("same client id"));
-				ReliabilityReport.scenario("Two applications with one client id (0x8E)")
+				ReliabilityReport.scenario(library, "Two applications with one client id (0x8E)")
 					.detect(detect)
 					.note(connectsInWindow + " connects of both apps in " + ReliabilityReport.format(WINDOW) + " (bound "
 							+ bound + ", max-reconnect-delay " + ReliabilityReport.format(MAX_DELAY) + ")")
@@ -97,10 +99,11 @@ class ClientIdTakeoverReliabilityTests {
 		}
 	}
 
-	@Test
-	void sameClientIdOnMosquittoBacksOff() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void sameClientIdOnMosquittoBacksOff(String library) {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
-			ApplicationContextRunner app = ReliabilityApps.runner()
+			ApplicationContextRunner app = ReliabilityApps.runner(library)
 				.withPropertyValues("mqtt.url=" + broker.url(), "mqtt.client-id=" + ReliabilityApps.unique("twin"),
 						"mqtt.reconnect-delay=100ms", "mqtt.max-reconnect-delay=" + MAX_DELAY.toMillis() + "ms",
 						"mqtt.fail-fast=false");
@@ -129,7 +132,7 @@ class ClientIdTakeoverReliabilityTests {
 				long windowStart = System.nanoTime();
 				await().atMost(WINDOW.plusSeconds(2)).until(() -> ReliabilityApps.since(windowStart).compareTo(WINDOW) >= 0);
 				long bound = 2 * (WINDOW.toMillis() / (MAX_DELAY.toMillis() * 8 / 10)) + 4;
-				ReliabilityReport.scenario("Two applications with one client id on mosquitto 2.0.11 (no 0x8E sent)")
+				ReliabilityReport.scenario(library, "Two applications with one client id on mosquitto 2.0.11 (no 0x8E sent)")
 					.note(connects.get() + " connects of both apps in " + ReliabilityReport.format(WINDOW) + " (bound "
 							+ bound + "), 0x8E seen " + takeOvers.get() + ", last failures: " + a.getLastFailure() + " / "
 							+ b.getLastFailure())

@@ -15,7 +15,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionListener;
@@ -43,13 +43,15 @@ class KeepAliveWatchdogReliabilityTests {
 
 	private static final Duration DETECTION_MARGIN = Duration.ofMillis(300);
 
-	@ParameterizedTest(name = "MQTT {0}, {1}")
-	@CsvSource({ "5, idle", "5, outbound-qos0", "5, inbound-qos0", "3.1.1, idle", "3.1.1, outbound-qos0",
-			"3.1.1, inbound-qos0" })
-	void healthyConnectionIsNeverDropped(String version, String traffic) throws Exception {
+	@ParameterizedTest(name = "{0}, MQTT {1}, {2}")
+	@CsvSource({ "paho, 5, idle", "paho, 5, outbound-qos0", "paho, 5, inbound-qos0", "paho, 3.1.1, idle",
+			"paho, 3.1.1, outbound-qos0", "paho, 3.1.1, inbound-qos0", "hivemq, 5, idle", "hivemq, 5, outbound-qos0",
+			"hivemq, 5, inbound-qos0", "hivemq, 3.1.1, idle", "hivemq, 3.1.1, outbound-qos0",
+			"hivemq, 3.1.1, inbound-qos0" })
+	void healthyConnectionIsNeverDropped(String library, String version, String traffic) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
 			String topic = ReliabilityApps.unique("reliability/keepalive");
-			ReliabilityApps.runner()
+			ReliabilityApps.runner(library)
 				.withPropertyValues("mqtt.url=" + broker.url(), "mqtt.version=" + version,
 						"mqtt.keep-alive=" + SHORT_KEEP_ALIVE.toSeconds() + "s", "mqtt.fail-fast=true")
 				.run((context) -> {
@@ -100,8 +102,8 @@ class KeepAliveWatchdogReliabilityTests {
 						long start = System.nanoTime();
 						await().during(OBSERVATION).atMost(OBSERVATION.plusSeconds(2)).pollInterval(Duration.ofMillis(20))
 							.until(() -> connection.getState() == MqttConnectionState.CONNECTED);
-						System.out.printf(Locale.ROOT, "Keep-alive %s s, MQTT %s, %s: %d ms connected, sent %d, received %d,"
-								+ " reconnects %d%n", SHORT_KEEP_ALIVE.toSeconds(), version, traffic, TimeUnit.NANOSECONDS
+						System.out.printf(Locale.ROOT, "Keep-alive %s s, %s, MQTT %s, %s: %d ms connected, sent %d, received %d,"
+								+ " reconnects %d%n", SHORT_KEEP_ALIVE.toSeconds(), ReliabilityApps.label(library), version, traffic, TimeUnit.NANOSECONDS
 									.toMillis(System.nanoTime() - start), sent.get(), received.get(), connection.getReconnectCount());
 						assertThat(lost).isEmpty();
 						assertThat(connection.getReconnectCount()).isZero();
@@ -127,12 +129,12 @@ class KeepAliveWatchdogReliabilityTests {
 		}
 	}
 
-	@ParameterizedTest(name = "MQTT {0}")
-	@ValueSource(strings = { "5", "3.1.1" })
-	void blackHoleIsDetectedWithinOneAndAHalfKeepAlive(String version) {
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@MethodSource("dev.mqttspring.reliability.ReliabilityApps#librariesAndVersions")
+	void blackHoleIsDetectedWithinOneAndAHalfKeepAlive(String library, String version) {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start();
 				TcpProxy proxy = TcpProxy.start("127.0.0.1", broker.port())) {
-			ReliabilityApps.runner()
+			ReliabilityApps.runner(library)
 				.withPropertyValues("mqtt.url=" + proxy.url(), "mqtt.version=" + version,
 						"mqtt.keep-alive=" + KEEP_ALIVE.toSeconds() + "s", "mqtt.fail-fast=true")
 				.run((context) -> {
@@ -149,7 +151,8 @@ class KeepAliveWatchdogReliabilityTests {
 					finally {
 						proxy.blackhole(false);
 					}
-					System.out.printf(Locale.ROOT, "Black hole, MQTT %s: detect = %.2f x keep-alive%n", version,
+					System.out.printf(Locale.ROOT, "Black hole, %s, MQTT %s: detect = %.2f x keep-alive%n",
+							ReliabilityApps.label(library), version,
 							detect.toMillis() / (double) KEEP_ALIVE.toMillis());
 					assertThat(detect).isLessThanOrEqualTo(KEEP_ALIVE.multipliedBy(3).dividedBy(2).plus(DETECTION_MARGIN));
 					assertThat(connection.getLastFailure()).contains("1.5 x keep-alive");

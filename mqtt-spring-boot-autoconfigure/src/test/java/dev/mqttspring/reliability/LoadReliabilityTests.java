@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionState;
@@ -36,19 +37,20 @@ class LoadReliabilityTests {
 
 	private static final int PER_THREAD = 10_000;
 
-	@Test
-	void fourThreadsPublishingQos1AreAllAcknowledgedOnce() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void fourThreadsPublishingQos1AreAllAcknowledgedOnce(String library) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start()) {
 			String topic = ReliabilityApps.unique("reliability/load");
 			Tally tally = new Tally();
-			ReliabilityApps.runner().withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((sub) -> {
+			ReliabilityApps.runner(library).withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((sub) -> {
 				MqttConnection subConnection = sub.getBean(MqttConnection.class);
 				MqttSubscription subscription = new MqttSubscription(topic, 1, (MqttInboundMessage message) -> {
 					tally.add(message);
 					message.acknowledge();
 				}, "load");
 				assertThat(subConnection.subscribe(subscription).get(10, TimeUnit.SECONDS).isGranted()).isTrue();
-				ReliabilityApps.runner().withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((pub) -> {
+				ReliabilityApps.runner(library).withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((pub) -> {
 					MqttTemplate template = pub.getBean(MqttTemplate.class);
 					AtomicLong completions = new AtomicLong();
 					AtomicLong failures = new AtomicLong();
@@ -92,7 +94,7 @@ class LoadReliabilityTests {
 						BrokerRestartReliabilityTests.awaitQuietly(() -> tally.distinct() >= THREADS * PER_THREAD,
 								Duration.ofSeconds(60));
 						long total = (long) THREADS * PER_THREAD;
-						ReliabilityReport.scenario("Load: " + THREADS + " threads x " + PER_THREAD + " QoS 1 publishes")
+						ReliabilityReport.scenario(library, "Load: " + THREADS + " threads x " + PER_THREAD + " QoS 1 publishes")
 							.sent(total)
 							.received(tally.total())
 							.lost(tally.missing(THREADS * PER_THREAD))
@@ -119,14 +121,15 @@ class LoadReliabilityTests {
 		}
 	}
 
-	@Test
-	void slowListenerStallsNeitherOtherListenersNorTheConnection() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void slowListenerStallsNeitherOtherListenersNorTheConnection(String library) throws Exception {
 		int slowMessages = 30;
 		int fastMessages = 1_000;
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
 			String slowTopic = ReliabilityApps.unique("reliability/slow");
 			String fastTopic = ReliabilityApps.unique("reliability/fast");
-			ReliabilityApps.runner().withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((context) -> {
+			ReliabilityApps.runner(library).withPropertyValues("mqtt.url=" + broker.url(), "mqtt.fail-fast=true").run((context) -> {
 				MqttConnection connection = context.getBean(MqttConnection.class);
 				MqttTemplate template = context.getBean(MqttTemplate.class);
 				AtomicInteger slowProcessed = new AtomicInteger();
@@ -160,7 +163,7 @@ class LoadReliabilityTests {
 					Duration roundTrip = ReliabilityApps.since(pingStart);
 					MqttConnectionState state = connection.getState();
 					await().atMost(Duration.ofSeconds(10)).until(() -> slowProcessed.get() >= slowMessages);
-					ReliabilityReport.scenario("Slow listener (100 ms/message) next to a fast one")
+					ReliabilityReport.scenario(library, "Slow listener (100 ms/message) next to a fast one")
 						.sent(slowMessages + fastMessages)
 						.received(slowProcessed.get() + fast.total())
 						.lost(fast.missing(fastMessages) + (slowMessages - slowProcessed.get()))

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -40,21 +40,21 @@ class NetworkCutReliabilityTests {
 
 	private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
-	@ParameterizedTest(name = "MQTT {0}")
-	@ValueSource(strings = { "5", "3.1.1" })
-	void cutsDuringQos2FlowsDeliverEachMessageExactlyOnce(String version) throws Exception {
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@MethodSource("dev.mqttspring.reliability.ReliabilityApps#librariesAndVersions")
+	void cutsDuringQos2FlowsDeliverEachMessageExactlyOnce(String library, String version) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start();
 				TcpProxy publisherProxy = TcpProxy.start("127.0.0.1", broker.port());
 				TcpProxy subscriberProxy = TcpProxy.start("127.0.0.1", broker.port())) {
 			String topic = ReliabilityApps.unique("reliability/cut");
 			Tally tally = new Tally();
-			subscriber(subscriberProxy, version).run((sub) -> {
+			subscriber(library, subscriberProxy, version).run((sub) -> {
 				MqttConnection subConnection = sub.getBean(MqttConnection.class);
 				DefaultMqttListenerContainer container = new DefaultMqttListenerContainer(subConnection, "cut-listener",
 						List.of(topic), 2, null, tally::add);
 				container.start();
 				try {
-					publisher(publisherProxy, version).run((pub) -> {
+					publisher(library, publisherProxy, version).run((pub) -> {
 						MqttConnection pubConnection = pub.getBean(MqttConnection.class);
 						MqttTemplate template = pub.getBean(MqttTemplate.class);
 						Semaphore outstanding = new Semaphore(OUTSTANDING);
@@ -107,7 +107,7 @@ class NetworkCutReliabilityTests {
 						long lost = acknowledged.stream().filter((n) -> !tally.contains(n)).count();
 						long failedButDelivered = failed.stream().filter(tally::contains).count();
 						Duration detect = detections.stream().max(Duration::compareTo).orElse(Duration.ZERO);
-						ReliabilityReport.scenario("Connection cut (TcpProxy RST + black hole) mid QoS 2 flows, MQTT " + version)
+						ReliabilityReport.scenario(library, "Connection cut (TcpProxy RST + black hole) mid QoS 2 flows, MQTT " + version)
 							.sent(MESSAGES)
 							.received(tally.total())
 							.lost(lost)
@@ -169,17 +169,18 @@ class NetworkCutReliabilityTests {
 		return "black hole";
 	}
 
-	private static ApplicationContextRunner subscriber(TcpProxy proxy, String version) {
-		return persistent(proxy, ReliabilityApps.unique("cut-sub"), version);
+	private static ApplicationContextRunner subscriber(String library, TcpProxy proxy, String version) {
+		return persistent(library, proxy, ReliabilityApps.unique("cut-sub"), version);
 	}
 
-	private static ApplicationContextRunner publisher(TcpProxy proxy, String version) {
-		return persistent(proxy, ReliabilityApps.unique("cut-pub"), version).withPropertyValues(
+	private static ApplicationContextRunner publisher(String library, TcpProxy proxy, String version) {
+		return persistent(library, proxy, ReliabilityApps.unique("cut-pub"), version).withPropertyValues(
 				"mqtt.template.timeout=" + PUBLISH_TIMEOUT.toSeconds() + "s", "mqtt.offline-buffer-size=" + MESSAGES);
 	}
 
-	private static ApplicationContextRunner persistent(TcpProxy proxy, String clientId, String version) {
-		return ReliabilityApps.runner()
+	private static ApplicationContextRunner persistent(String library, TcpProxy proxy, String clientId,
+			String version) {
+		return ReliabilityApps.runner(library)
 			.withPropertyValues("mqtt.version=" + version, "mqtt.url=" + proxy.url(), "mqtt.client-id=" + clientId, "mqtt.clean-start=false",
 					"mqtt.session-expiry=10m", "mqtt.fail-fast=true", "mqtt.keep-alive=2s", "mqtt.connection-timeout=2s",
 					"mqtt.reconnect-delay=50ms", "mqtt.max-reconnect-delay=500ms");

@@ -2,6 +2,9 @@ package dev.mqttspring.reliability;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.provider.Arguments;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -22,14 +25,30 @@ final class ReliabilityApps {
 	}
 
 	/**
-	 * A runner with the MQTT connection, template and health indicator, fast reconnects.
+	 * Every client library with every protocol version.
 	 */
-	static ApplicationContextRunner runner() {
+	static Stream<Arguments> librariesAndVersions() {
+		return Stream.of("paho", "hivemq")
+			.flatMap((library) -> Stream.of(Arguments.of(library, "5"), Arguments.of(library, "3.1.1")));
+	}
+
+	/**
+	 * A runner with the MQTT connection, template and health indicator, fast reconnects,
+	 * on the given client library (set explicitly, whatever the default is).
+	 */
+	static ApplicationContextRunner runner(String library) {
 		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(MqttAutoConfiguration.class, MqttHealthContributorAutoConfiguration.class))
-			.withPropertyValues("mqtt.reconnect-delay=100ms", "mqtt.max-reconnect-delay=1s",
-					"mqtt.connection-timeout=3s");
+			.withPropertyValues("mqtt.client-library=" + library, "mqtt.reconnect-delay=100ms",
+					"mqtt.max-reconnect-delay=1s", "mqtt.connection-timeout=3s");
+	}
+
+	/**
+	 * Return the name of a client library as the results show it.
+	 */
+	static String label(String library) {
+		return "hivemq".equals(library) ? "HiveMQ" : "Paho";
 	}
 
 	static String unique(String prefix) {

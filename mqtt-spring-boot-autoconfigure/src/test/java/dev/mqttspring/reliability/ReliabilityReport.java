@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of figures per reliability scenario: printed to stdout and appended as a
+ * One line of figures per reliability scenario and client library: printed to stdout and appended as a
  * markdown table row to {@code target/reliability-results.md}, so that the README table
  * can be filled from the last run.
  */
@@ -21,6 +21,8 @@ final class ReliabilityReport {
 	static final Path RESULTS = Path.of("target", "reliability-results.md");
 
 	private static boolean headerWritten;
+
+	private final String library;
 
 	private final String scenario;
 
@@ -38,12 +40,16 @@ final class ReliabilityReport {
 
 	private final List<String> notes = new ArrayList<>();
 
-	private ReliabilityReport(String scenario) {
+	private ReliabilityReport(String library, String scenario) {
+		this.library = ReliabilityApps.label(library);
 		this.scenario = scenario;
 	}
 
-	static ReliabilityReport scenario(String scenario) {
-		return new ReliabilityReport(scenario);
+	/**
+	 * Start the figures of a scenario run on the given client library.
+	 */
+	static ReliabilityReport scenario(String library, String scenario) {
+		return new ReliabilityReport(library, scenario);
 	}
 
 	ReliabilityReport sent(long sent) {
@@ -92,10 +98,10 @@ final class ReliabilityReport {
 	 */
 	void write() {
 		String note = String.join("; ", this.notes);
-		System.out.println("[reliability] " + this.scenario + " | sent=" + this.sent + " received=" + this.received
+		System.out.println("[reliability] " + this.scenario + " | " + this.library + " | sent=" + this.sent + " received=" + this.received
 				+ " lost=" + this.lost + " duplicates=" + this.duplicates + " detect=" + this.detect + " recover="
 				+ this.recover + (note.isEmpty() ? "" : " | " + note));
-		String row = "| " + escape(this.scenario) + " | " + this.sent + " | " + this.received + " | " + this.lost + " | "
+		String row = "| " + escape(this.scenario) + " | " + this.library + " | " + this.sent + " | " + this.received + " | " + this.lost + " | "
 				+ this.duplicates + " | " + this.detect + " | " + this.recover + " | " + escape(note) + " |\n";
 		append(row);
 	}
@@ -108,8 +114,8 @@ final class ReliabilityReport {
 				headerWritten = true;
 				text.append("\n### Run ").append(Instant.now()).append(" (Java ").append(Runtime.version()).append(", ")
 					.append(Runtime.getRuntime().availableProcessors()).append(" CPUs)\n\n")
-					.append("| Scenario | Sent | Received | Lost | Duplicates | Detect | Recover | Notes |\n")
-					.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+					.append("| Scenario | Client | Sent | Received | Lost | Duplicates | Detect | Recover | Notes |\n")
+					.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
 			}
 			text.append(row);
 			Files.writeString(RESULTS, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

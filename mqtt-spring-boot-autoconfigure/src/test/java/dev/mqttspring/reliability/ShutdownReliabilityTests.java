@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -30,15 +31,16 @@ class ShutdownReliabilityTests {
 
 	private static final int CYCLES = 20;
 
-	@Test
-	void inFlightListenerWorkFinishesWithinTheShutdownTimeout() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void inFlightListenerWorkFinishesWithinTheShutdownTimeout(String library) {
 		Duration work = Duration.ofSeconds(1);
 		Duration shutdownTimeout = Duration.ofSeconds(5);
 		String topic = ReliabilityApps.unique("reliability/shutdown");
 		SlowListener.started = new CountDownLatch(1);
 		SlowListener.finished.set(false);
 		long[] closeMillis = new long[1];
-		ReliabilityApps.runner()
+		ReliabilityApps.runner(library)
 			.withPropertyValues("mqtt.url=" + SYSTEM_MOSQUITTO, "mqtt.fail-fast=true", "slow.topic=" + topic,
 					"mqtt.listener.shutdown-timeout=" + shutdownTimeout.toSeconds() + "s")
 			.withUserConfiguration(SlowListener.class)
@@ -49,7 +51,7 @@ class ShutdownReliabilityTests {
 				context.close();
 				closeMillis[0] = ReliabilityApps.since(start).toMillis();
 			});
-		ReliabilityReport.scenario("Shutdown with in-flight listener work (" + ReliabilityReport.format(work) + ")")
+		ReliabilityReport.scenario(library, "Shutdown with in-flight listener work (" + ReliabilityReport.format(work) + ")")
 			.recover(Duration.ofMillis(closeMillis[0]))
 			.note("listener finished before close returned: " + SlowListener.finished.get())
 			.note("recover = context close time, bound " + ReliabilityReport.format(shutdownTimeout))
@@ -58,9 +60,10 @@ class ShutdownReliabilityTests {
 		assertThat(closeMillis[0]).isLessThan(shutdownTimeout.plusSeconds(2).toMillis());
 	}
 
-	@Test
-	void twentyStartStopCyclesLeakNoThreads() {
-		ApplicationContextRunner runner = ReliabilityApps.runner()
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "paho", "hivemq" })
+	void twentyStartStopCyclesLeakNoThreads(String library) {
+		ApplicationContextRunner runner = ReliabilityApps.runner(library)
 			.withPropertyValues("mqtt.url=" + SYSTEM_MOSQUITTO, "mqtt.fail-fast=true",
 					"slow.topic=" + ReliabilityApps.unique("reliability/cycle"))
 			.withUserConfiguration(QuickListener.class);
@@ -80,7 +83,7 @@ class ShutdownReliabilityTests {
 			.collect(Collectors.groupingBy((thread) -> thread.getName().replaceAll("[0-9a-f]{8}|\\d+", "#"),
 					Collectors.counting())));
 		int after = Thread.getAllStackTraces().size();
-		ReliabilityReport.scenario("Threads over " + CYCLES + " context start/stop cycles")
+		ReliabilityReport.scenario(library, "Threads over " + CYCLES + " context start/stop cycles")
 			.note("live threads before " + baseline + ", after " + after)
 			.note("new threads: " + (extra.isEmpty() ? "none" : extra.toString()))
 			.write();
