@@ -26,7 +26,8 @@ class ConfigurationMetadataTests {
 	void propertiesWithAFixedSetOfValuesHaveValueHints() {
 		JsonNode metadata = metadata();
 		assertThat(values(metadata, "mqtt.version")).containsExactly("5", "3.1.1");
-		assertThat(values(metadata, "mqtt.client-library")).containsExactly("paho", "hivemq");
+		assertThat(values(metadata, "mqtt.client-library")).containsExactly("hivemq", "paho");
+		assertThat(values(metadata, "mqtt.listener.ack-mode")).containsExactly("received", "processed");
 		assertThat(values(metadata, "mqtt.persistence.type")).containsExactly("memory", "file");
 		assertThat(values(metadata, "mqtt.template.qos-exceeded")).containsExactly("fail", "downgrade");
 		assertThat(values(metadata, "mqtt.template.qos")).containsExactly("0", "1", "2");
@@ -56,6 +57,7 @@ class ConfigurationMetadataTests {
 		assertThat(defaultValue(metadata, "mqtt.version")).isEqualTo("5");
 		assertThat(defaultValue(metadata, "mqtt.persistence.type")).isEqualTo("memory");
 		assertThat(defaultValue(metadata, "mqtt.template.qos-exceeded")).isEqualTo("fail");
+		assertThat(defaultValue(metadata, "mqtt.client-library")).isEqualTo("hivemq");
 	}
 
 	private static List<String> values(JsonNode metadata, String name) {
