@@ -53,8 +53,9 @@ public class MqttProperties {
 	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
 	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
 	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
-	 * are acknowledged to the broker after the listeners processed them; with paho, QoS 1
-	 * messages after processing and QoS 2 messages (PUBREC) on receipt.
+	 * are acknowledged to the broker in arrival order, by default once the listeners queued
+	 * them (see mqtt.listener.ack-mode); with paho, QoS 1 messages after processing and QoS
+	 * 2 messages (PUBREC) on receipt.
 	 */
 	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 
