@@ -48,10 +48,10 @@ class MqttListenerBackPressureTests {
 	@ValueSource(strings = { "5", "3.1.1" })
 	void slowListenerWithholdsAcknowledgementsInsteadOfDropping(String version, CapturedOutput output) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().maxInflightMessages(WINDOW).start()) {
-			// pinned to Paho: mosquitto 2.0 sends past the client's MQTT 5 receive maximum when
-			// acknowledgements flow again (see below); the HiveMQ client then disconnects with 0x93
-			// (receive maximum exceeded) where Paho tolerates it, and a slow listener holds back the
-			// acknowledgements of the other listeners (acknowledgements in arrival order)
+			// pinned to Paho: mosquitto 2.0 sends past the receive maximum of 10 the connection announces
+			// (see below); the HiveMQ client then logs "Received more QoS 1 and/or 2 PUBLISH messages than
+			// allowed by receive maximum" and disconnects with 0x93 where Paho tolerates it; and the
+			// scenario (acknowledgements withheld while queued) is that of mqtt.listener.ack-mode=processed
 			ListenerTestSupport.runner(broker.url(), version, "bp")
 				.withPropertyValues("mqtt.client-library=paho", "mqtt.listener.queue-capacity=5")
 				.withUserConfiguration(SlowListeners.class)
