@@ -201,6 +201,8 @@ class MqttListenerRedeliveryTests {
 		return new SpringApplicationBuilder(JacksonAutoConfiguration.class, MqttAutoConfiguration.class, OrderListener.class)
 			.web(WebApplicationType.NONE)
 			.properties("mqtt.client-library=" + library, "mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
+					// acknowledgement after processing (the HiveMQ backend's default is on receipt)
+					"mqtt.listener.ack-mode=processed",
 					"mqtt.clean-start=false", "mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms",
 					"mqtt.reconnect-delay=100ms", "mqtt.persistence.type=" + persistence,
 					"mqtt.persistence.directory=" + store);
