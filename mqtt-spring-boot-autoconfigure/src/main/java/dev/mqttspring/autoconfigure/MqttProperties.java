@@ -52,9 +52,10 @@ public class MqttProperties {
 	 * MQTT client library behind the connection: hivemq (HiveMQ MQTT client,
 	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
 	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
-	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). When QoS 1/2 messages are
-	 * acknowledged follows mqtt.listener.ack-mode, except that Paho acknowledges QoS 2
-	 * messages (PUBREC) on receipt.
+	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
+	 * are acknowledged to the broker in arrival order, by default once the listeners queued
+	 * them (see mqtt.listener.ack-mode); with paho, QoS 1 messages after processing and QoS
+	 * 2 messages (PUBREC) on receipt.
 	 */
 	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 

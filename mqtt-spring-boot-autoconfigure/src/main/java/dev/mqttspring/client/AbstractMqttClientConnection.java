@@ -77,6 +77,13 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	protected final Log logger = LogFactory.getLog(getClass());
 
+	private final FailedConnectLog failedConnects = new FailedConnectLog(this.logger);
+
+	/**
+	 * Whether {@link #start()} waits for the first attempt and reports its failure itself.
+	 */
+	private volatile boolean startingUp;
+
 	protected final MqttConnectionSettings settings;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -319,6 +326,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		finally {
 			this.lock.unlock();
 		}
+		this.startingUp = true;
 		CompletableFuture<Void> first = attemptConnect();
 		Duration wait = this.settings.getConnectionTimeout().multipliedBy(Math.max(1, this.settings.getServerUris().size()))
 				.plusSeconds(2);
@@ -347,6 +355,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.startingUp = false;
 		}
 	}
 
@@ -517,10 +528,31 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			case 0x86 -> "; check mqtt.username and mqtt.password";
 			case 0x87 -> "; the broker does not allow this client: check mqtt.username, mqtt.password and the broker's ACL";
 			case 0x85 -> "; check mqtt.client-id";
-			default -> "";
+			default -> otherHint(ex);
 		};
 		return new MqttConnectException("Could not connect to " + String.join(", ", this.settings.getServerUris())
 				+ " as client '" + getClientId() + "': " + describe(ex) + hint, code, ex);
+	}
+
+	private String otherHint(Throwable ex) {
+		String tls = TlsFailureHints.hint(ex);
+		if (!tls.isEmpty() || !closedBeforeConnack(ex)) {
+			return tls;
+		}
+		return "; the broker closed the connection without answering the MQTT 5 CONNECT, "
+				+ "as brokers that speak only MQTT 3.1.1 do (RabbitMQ's MQTT plugin before 3.13): set mqtt.version=3.1.1";
+	}
+
+	private boolean closedBeforeConnack(Throwable ex) {
+		if (this.settings.getVersion() != MqttVersion.V5) {
+			return false;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.io.EOFException || "ConnectionClosedException".equals(cause.getClass().getSimpleName())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -583,6 +615,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		if (reconnect) {
 			this.reconnects.incrementAndGet();
 		}
+		int failedAttempts = this.failedConnects.connected();
+		if (failedAttempts > 1) {
+			this.logger.info("MQTT client '" + getClientId() + "' connected after " + failedAttempts + " failed attempts");
+		}
 		this.logger.info("MQTT client '" + getClientId() + "' connected to " + serverUri + " (MQTT " + getVersion().label()
 				+ ", session present: " + sessionPresent + ")");
 		for (MqttConnectionListener listener : this.listeners) {
@@ -602,7 +638,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		setState(MqttConnectionState.DISCONNECTED);
-		this.logger.debug("MQTT connect attempt failed: " + failure.getMessage());
+		// start() reports the failure of the attempt it waits for
+		this.failedConnects.failed(getClientId(), failure.getMessage(), this.startingUp);
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.connectionLost(failure.getMessage(), failure.getReasonCode()));
 		}
@@ -1048,6 +1085,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		// mqtt.max-qos caps subscriptions too (AWS IoT, Azure IoT Hub refuse QoS 2)
 		int qos = Math.min(requested, this.settings.getMaxQos());
 		int id = this.brokerLimits.subscriptionIdentifiersAvailable() ? entry.id : 0;
+		if (MqttTopics.isShared(entry.filter) && !this.brokerLimits.sharedSubscriptionAvailable()) {
+			// a SUBSCRIBE to a shared filter would be a protocol error on this broker
+			this.logger.error("Listener(s) " + entry.owners() + " subscribe to the shared subscription '" + entry.filter
+					+ "', but the broker announced in its CONNACK that it does not support shared subscriptions "
+					+ "(Shared Subscription Available = 0); the subscription is refused without sending it. Remove 'group' "
+					+ "(each instance then receives every message) or use a broker with shared subscriptions");
+			onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, 0x9E));
+			return;
+		}
 		try {
 			subscribeClient(current, entry.filter, qos, id, new SubscribeCallback() {
 

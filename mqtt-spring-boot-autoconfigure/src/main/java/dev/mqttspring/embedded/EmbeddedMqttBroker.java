@@ -120,6 +120,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
 	private final Boolean retainedMessagesEnabled;
 
+	private final Boolean sharedSubscriptionsEnabled;
+
 	private final Duration startTimeout;
 
 	private final Duration stopTimeout;
@@ -165,6 +167,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		this.maxPacketSize = builder.maxPacketSize;
 		this.maxQos = builder.maxQos;
 		this.retainedMessagesEnabled = builder.retainedMessagesEnabled;
+		this.sharedSubscriptionsEnabled = builder.sharedSubscriptionsEnabled;
 		this.startTimeout = builder.startTimeout;
 		this.stopTimeout = builder.stopTimeout;
 	}
@@ -436,7 +439,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 			xml.append("        </websocket-listener>\n");
 		}
 		xml.append("    </listeners>\n");
-		if (this.maxPacketSize != null || this.maxQos != null || this.retainedMessagesEnabled != null) {
+		if (this.maxPacketSize != null || this.maxQos != null || this.retainedMessagesEnabled != null
+				|| this.sharedSubscriptionsEnabled != null) {
 			xml.append("    <mqtt>\n");
 			if (this.retainedMessagesEnabled != null) {
 				xml.append("        <retained-messages>\n");
@@ -452,6 +456,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 				xml.append("        <packets>\n");
 				xml.append("            <max-packet-size>").append(this.maxPacketSize).append("</max-packet-size>\n");
 				xml.append("        </packets>\n");
+			}
+			if (this.sharedSubscriptionsEnabled != null) {
+				xml.append("        <shared-subscriptions>\n");
+				xml.append("            <enabled>").append(this.sharedSubscriptionsEnabled).append("</enabled>\n");
+				xml.append("        </shared-subscriptions>\n");
 			}
 			xml.append("    </mqtt>\n");
 		}
@@ -680,6 +689,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
 		private Boolean retainedMessagesEnabled;
 
+		private Boolean sharedSubscriptionsEnabled;
+
 		private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
 		private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
@@ -761,6 +772,17 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		 */
 		public Builder retainedMessagesEnabled(boolean enabled) {
 			this.retainedMessagesEnabled = enabled;
+			return this;
+		}
+
+		/**
+		 * Set whether the broker supports shared subscriptions (HiveMQ's default: yes);
+		 * without them it announces Shared Subscription Available = 0 to MQTT 5 clients.
+		 * @param enabled whether shared subscriptions are available
+		 * @return this builder
+		 */
+		public Builder sharedSubscriptionsEnabled(boolean enabled) {
+			this.sharedSubscriptionsEnabled = enabled;
 			return this;
 		}
 

@@ -17,6 +17,8 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnection.SubscriptionState;
 import dev.mqttspring.core.MqttConnectionState;
 import dev.mqttspring.core.MqttSubscriptionResult;
+import dev.mqttspring.core.MqttTopics;
+import dev.mqttspring.core.MqttVersion;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator HealthIndicator} for
@@ -32,6 +34,14 @@ import dev.mqttspring.core.MqttSubscriptionResult;
  * @author mqtt-spring-boot
  */
 public class MqttHealthIndicator extends AbstractHealthIndicator {
+
+	/**
+	 * Detail of a shared subscription on an MQTT 3.1.1 connection: the broker cannot
+	 * announce whether it supports shared subscriptions.
+	 */
+	static final String UNVERIFIED_SHARED_SUBSCRIPTION = "unverified: MQTT 3.1.1 cannot announce shared subscription "
+			+ "support; a broker without it (RabbitMQ's MQTT plugin) grants the filter literally and the listeners "
+			+ "receive nothing. Check that they receive messages, or use MQTT 5";
 
 	private final MqttConnection connection;
 
@@ -72,7 +82,11 @@ public class MqttHealthIndicator extends AbstractHealthIndicator {
 				refused.add(refused(subscription, result));
 			}
 			else {
-				granted.add(granted(subscription, result));
+				Map<String, Object> details = granted(subscription, result);
+				if (connection.getVersion() == MqttVersion.V3_1_1 && MqttTopics.isShared(subscription.filter())) {
+					details.put("sharedSubscription", UNVERIFIED_SHARED_SUBSCRIPTION);
+				}
+				granted.add(details);
 			}
 		}
 		if (state != MqttConnectionState.CONNECTED) {
@@ -99,7 +113,10 @@ public class MqttHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("version", connection.getVersion().label());
 		builder.withDetail("sessionPresent", connection.isSessionPresent());
 		builder.withDetail("reconnects", connection.getReconnectCount());
-		builder.withDetail("brokerLimits", limits(connection.getBrokerLimits()));
+		if (state == MqttConnectionState.CONNECTED) {
+			// what the broker announced in its CONNACK: none before one arrived
+			builder.withDetail("brokerLimits", limits(connection.getBrokerLimits()));
+		}
 		builder.withDetail("subscriptions", granted);
 		if (!refused.isEmpty()) {
 			builder.withDetail("refusedSubscriptions", refused);

@@ -36,6 +36,7 @@ import dev.mqttspring.core.MqttQos;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
+import dev.mqttspring.core.MqttVersion;
 import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
@@ -140,6 +141,8 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	private @Nullable String deadLetterTopic;
 
 	private boolean failFast;
+
+	private boolean sharedSubscriptionWarned;
 
 	private @Nullable Executor taskExecutor;
 
@@ -457,6 +460,28 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		return this.running;
 	}
 
+	/**
+	 * MQTT 3.1.1 cannot announce whether the broker supports shared subscriptions; one
+	 * that does not (RabbitMQ's MQTT plugin) grants {@code $share/<group>/<filter>} as a
+	 * literal filter, and the listener then never receives a message while everything
+	 * looks healthy. Say so once, naming the listener and the check to make.
+	 */
+	private void warnIfSharedSubscriptionUnverifiable() {
+		if (this.sharedSubscriptionWarned || this.connection.getVersion() != MqttVersion.V3_1_1) {
+			return;
+		}
+		List<String> shared = this.topicFilters.stream().filter(MqttTopics::isShared).toList();
+		if (!shared.isEmpty()) {
+			this.sharedSubscriptionWarned = true;
+			logger.warn("Listener " + this.description + " subscribes to the shared subscription(s) " + shared
+					+ " over MQTT 3.1.1, which cannot announce whether the broker supports shared subscriptions. "
+					+ "A broker without them (such as RabbitMQ's MQTT plugin) grants '$share/...' as a literal topic "
+					+ "filter and the listener never receives a message while health is UP. Check that it receives a "
+					+ "message published to '" + MqttTopics.stripShare(shared.get(0)) + "' (or use mqtt.version=5, "
+					+ "where the broker announces it); without shared subscription support, remove 'group'");
+		}
+	}
+
 	@Override
 	public void start() {
 		List<CompletableFuture<MqttSubscriptionResult>> futures = new ArrayList<>();
@@ -485,6 +510,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		finally {
 			this.lifecycleLock.unlock();
 		}
+		warnIfSharedSubscriptionUnverifiable();
 		if (!this.connection.isConnected()) {
 			logger.info("Listener " + this.description + " subscribes to " + this.topicFilters
 					+ " when the MQTT connection is established");
