@@ -12,20 +12,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.ClassUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.ClassUtils;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionListener;
 import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.event.MqttConnectedEvent;
 import dev.mqttspring.event.MqttConnectionLostEvent;
 import dev.mqttspring.event.MqttSubscriptionGrantedEvent;
 import dev.mqttspring.event.MqttSubscriptionRefusedEvent;
-import dev.mqttspring.core.MqttServerUris;
+import dev.mqttspring.health.MqttUriSanitizer;
 import dev.mqttspring.hivemq.HiveMqClientBuilderCustomizer;
 import dev.mqttspring.hivemq.HiveMqConnections;
 import dev.mqttspring.paho.PahoConnections;
@@ -130,7 +131,7 @@ public final class MqttAutoConfiguration {
 			for (String uri : settings.getServerUris()) {
 				if (MqttServerUris.isWebSocket(java.net.URI.create(uri))
 						&& !ClassUtils.isPresent(NETTY_HTTP_CODEC, classLoader)) {
-					throw new InvalidMqttPropertyException("mqtt.url", uri,
+					throw new InvalidMqttPropertyException("mqtt.url", MqttUriSanitizer.sanitize(uri),
 							"WebSocket URLs (ws://, wss://) with the HiveMQ MQTT client need Netty's HTTP codec; add the "
 									+ "dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it; its "
 									+ "version comes from Spring Boot's dependency management)");

@@ -42,6 +42,7 @@ import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
 import dev.mqttspring.core.MqttServerUris;
+import dev.mqttspring.health.MqttUriSanitizer;
 
 /**
  * What the HiveMQ MQTT 5 and 3.1.1 connections share: a client per server URI with
@@ -359,7 +360,7 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		if (webSocket) {
 			if (!ClassUtils.isPresent(NETTY_HTTP_CODEC, MqttClient.class.getClassLoader())) {
 				// the client declares the codec optional: without it the attempt only times out
-				throw new IllegalStateException("The WebSocket URL " + value + " needs Netty's HTTP codec with the HiveMQ "
+				throw new IllegalStateException("The WebSocket URL " + MqttUriSanitizer.sanitize(value) + " needs Netty's HTTP codec with the HiveMQ "
 						+ "MQTT client; add the dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it)");
 			}
 			MqttWebSocketConfigBuilder webSocketConfig = MqttWebSocketConfig.builder()

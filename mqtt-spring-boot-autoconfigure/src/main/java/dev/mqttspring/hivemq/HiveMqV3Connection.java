@@ -52,8 +52,8 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	private void received(Mqtt3Publish publish) {
 		int qos = publish.getQos().getCode();
 		int id = (qos > 0) ? register(publish) : 0;
-		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(), false, id,
-				MqttMessageProperties.NONE);
+		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(),
+				HiveMqDuplicateFlag.isDuplicate(publish), id, MqttMessageProperties.NONE);
 	}
 
 	@Override

@@ -85,7 +85,8 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 		if (!identifiers.isEmpty()) {
 			properties = properties.toBuilder().subscriptionIdentifiers(identifiers).build();
 		}
-		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(), false, id, properties);
+		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(),
+				HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
 	}
 
 	/**

@@ -183,7 +183,10 @@ class HiveMqAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessageContaining("mqtt.persistence.type");
+				.hasMessageContaining("mqtt.persistence.type")
+				.hasMessageContaining("mqtt.persistence.type=memory")
+				.hasMessageContaining("mqtt.client-library=paho")
+				.hasMessageContaining("mqtt.clean-start=false");
 		});
 	}
 
