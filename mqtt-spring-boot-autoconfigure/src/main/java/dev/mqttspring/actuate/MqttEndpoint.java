@@ -150,12 +150,13 @@ public class MqttEndpoint {
 	 * @param sessionPresent whether the broker resumed a session
 	 * @param lastFailure the last connection failure in words, or {@code null}
 	 * @param reconnects how many times the connection was re-established
-	 * @param brokerLimits the broker's limits, narrowed by configuration
+	 * @param brokerLimits the limits the broker announced in its CONNACK, narrowed by
+	 * configuration, or {@code null} when not connected
 	 * @param subscriptions the registered topic filters with the broker's answers
 	 */
 	public record ConnectionDescriptor(String clientId, String version, String state, Instant since, @Nullable String url,
 			List<String> urls, boolean sessionPresent, @Nullable String lastFailure, long reconnects,
-			MqttBrokerLimits brokerLimits, List<SubscriptionDescriptor> subscriptions) {
+			@Nullable MqttBrokerLimits brokerLimits, List<SubscriptionDescriptor> subscriptions) {
 
 		static ConnectionDescriptor of(MqttConnection connection) {
 			List<SubscriptionDescriptor> subscriptions = new ArrayList<>();
@@ -168,7 +169,7 @@ public class MqttEndpoint {
 					MqttUriSanitizer.sanitize(connection.getConnectedServerUri()),
 					MqttUriSanitizer.sanitize(connection.getServerUris()), connection.isSessionPresent(),
 					MqttUriSanitizer.sanitize(connection.getLastFailure()), connection.getReconnectCount(),
-					connection.getBrokerLimits(), subscriptions);
+					connection.isConnected() ? connection.getBrokerLimits() : null, subscriptions);
 		}
 
 	}

@@ -15,7 +15,8 @@ import org.springframework.core.annotation.AliasFor;
  * Each annotated method gets its own listener container, owned by the
  * {@code MqttListenerEndpointRegistry}: it subscribes through the shared connection,
  * processes its messages in order on its own thread, and acknowledges a QoS 1/2 message
- * only after the method returned normally (or the error handling dealt with a failure).
+ * once queued or only after the method returned normally (or the error handling dealt
+ * with a failure), as {@link #ackMode()} says.
  * <p>
  * Parameters are resolved by spring-messaging: the payload ({@code String},
  * {@code byte[]}, or any type through the {@code mqttMessageConverter}, JSON by default),

@@ -23,7 +23,18 @@ public class InvalidMqttPropertyException extends IllegalStateException {
 	 * @param rule what is allowed and how to fix it
 	 */
 	public InvalidMqttPropertyException(String property, @Nullable Object value, String rule) {
-		super("Invalid value '" + value + "' for property '" + property + "': " + rule);
+		this(property, value, rule, null);
+	}
+
+	/**
+	 * Create a new instance with a cause.
+	 * @param property the property name, e.g. {@code mqtt.ssl.bundle}
+	 * @param value the offending value (never a secret)
+	 * @param rule what is allowed and how to fix it
+	 * @param cause the cause, or {@code null}
+	 */
+	public InvalidMqttPropertyException(String property, @Nullable Object value, String rule, @Nullable Throwable cause) {
+		super("Invalid value '" + value + "' for property '" + property + "': " + rule, cause);
 		this.property = property;
 		this.value = value;
 		this.rule = rule;

@@ -53,8 +53,9 @@ public class MqttProperties {
 	 * com.hivemq:hivemq-mqtt-client, brought by the starter) or paho (Eclipse Paho, opt-in:
 	 * add org.eclipse.paho:org.eclipse.paho.mqttv5.client and
 	 * org.eclipse.paho:org.eclipse.paho.client.mqttv3). With hivemq, QoS 1 and 2 messages
-	 * are acknowledged to the broker after the listeners processed them; with paho, QoS 1
-	 * messages after processing and QoS 2 messages (PUBREC) on receipt.
+	 * are acknowledged to the broker in arrival order, by default once the listeners queued
+	 * them (see mqtt.listener.ack-mode); with paho, QoS 1 messages after processing and QoS
+	 * 2 messages (PUBREC) on receipt.
 	 */
 	private ClientLibrary clientLibrary = ClientLibrary.HIVEMQ;
 
@@ -95,8 +96,10 @@ public class MqttProperties {
 	private boolean automaticReconnect = true;
 
 	/**
-	 * Delay before the first reconnect attempt; it doubles after each failed attempt. A
-	 * value without a unit is in milliseconds.
+	 * Delay before the second reconnect attempt after a connection loss (the first is
+	 * immediate) and before the first after a failed connect; it doubles after each failed
+	 * attempt, up to max-reconnect-delay, less up to 20% random jitter. A value without a
+	 * unit is in milliseconds.
 	 */
 	private Duration reconnectDelay = Duration.ofSeconds(1);
 
@@ -113,10 +116,19 @@ public class MqttProperties {
 	private int maxInflight = 1000;
 
 	/**
-	 * Maximum number of publishes buffered while disconnected; beyond it, publish futures
-	 * fail.
+	 * Maximum number of publishes buffered while disconnected (and while the backlog is
+	 * sent after a reconnect), a second limit next to offline-buffer-memory that bounds
+	 * the per-message overhead of small messages; when either is reached, a publish waits
+	 * up to mqtt.template.max-block for room. 0 disables buffering.
 	 */
-	private int offlineBufferSize = 1000;
+	private int offlineBufferSize = 100_000;
+
+	/**
+	 * Maximum bytes (payload plus topic of each message) buffered while disconnected (and
+	 * while the backlog is sent after a reconnect); when reached, a publish waits up to
+	 * mqtt.template.max-block for room. 0 disables buffering.
+	 */
+	private DataSize offlineBufferMemory = DataSize.ofMegabytes(32);
 
 	/**
 	 * Whether start-up fails when the broker cannot be reached or refuses the connection
@@ -289,6 +301,14 @@ public class MqttProperties {
 
 	public void setOfflineBufferSize(int offlineBufferSize) {
 		this.offlineBufferSize = offlineBufferSize;
+	}
+
+	public DataSize getOfflineBufferMemory() {
+		return this.offlineBufferMemory;
+	}
+
+	public void setOfflineBufferMemory(DataSize offlineBufferMemory) {
+		this.offlineBufferMemory = offlineBufferMemory;
 	}
 
 	public boolean isFailFast() {
@@ -540,6 +560,14 @@ public class MqttProperties {
 		private Duration timeout = Duration.ofSeconds(30);
 
 		/**
+		 * Maximum time a publish waits for room when the offline buffer is full (connection
+		 * down) before its future fails; the timeout counts from when the message found room.
+		 * A publish on a client-library thread (a completion callback) never waits: it is
+		 * buffered beyond the limits instead. A value without a unit is in milliseconds.
+		 */
+		private Duration maxBlock = Duration.ofSeconds(30);
+
+		/**
 		 * What to do when a publish asks for a QoS above mqtt.max-qos or the broker's
 		 * maximum: fail, or downgrade with a warning.
 		 */
@@ -579,6 +607,14 @@ public class MqttProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getMaxBlock() {
+			return this.maxBlock;
+		}
+
+		public void setMaxBlock(Duration maxBlock) {
+			this.maxBlock = maxBlock;
 		}
 
 		public QosExceeded getQosExceeded() {

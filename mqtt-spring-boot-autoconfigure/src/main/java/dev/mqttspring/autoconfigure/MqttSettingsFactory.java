@@ -56,6 +56,8 @@ final class MqttSettingsFactory {
 		settings.setMaxInflight(properties.getMaxInflight());
 		settings.setOfflineBufferSize(properties.getOfflineBufferSize());
 		settings.setPublishTimeout(properties.getTemplate().getTimeout());
+		settings.setPublishMaxBlock(properties.getTemplate().getMaxBlock());
+		settings.setOfflineBufferMemory(properties.getOfflineBufferMemory().toBytes());
 		settings.setShutdownTimeout(properties.getShutdownTimeout());
 		settings.setFailFast(properties.isFailFast());
 		settings.setMaxQos(properties.getMaxQos());
@@ -115,6 +117,7 @@ final class MqttSettingsFactory {
 		positive("mqtt.max-reconnect-delay", properties.getMaxReconnectDelay());
 		nonNegative("mqtt.shutdown-timeout", properties.getShutdownTimeout());
 		positive("mqtt.template.timeout", properties.getTemplate().getTimeout());
+		nonNegative("mqtt.template.max-block", properties.getTemplate().getMaxBlock());
 		nonNegative("mqtt.listener.shutdown-timeout", properties.getListener().getShutdownTimeout());
 		protocolSeconds("mqtt.keep-alive", properties.getKeepAlive(), 65_535,
 				"0 turns keep-alive off; use e.g. 60 (seconds) or 60s");
@@ -130,6 +133,10 @@ final class MqttSettingsFactory {
 		if (properties.getOfflineBufferSize() < 0) {
 			throw new InvalidMqttPropertyException("mqtt.offline-buffer-size", properties.getOfflineBufferSize(),
 					"use 0 (no buffering) or more");
+		}
+		if (properties.getOfflineBufferMemory().isNegative()) {
+			throw new InvalidMqttPropertyException("mqtt.offline-buffer-memory", properties.getOfflineBufferMemory(),
+					"use 0 (no buffering) or a size such as 32MB");
 		}
 		if (properties.getListener().getQueueCapacity() < 1) {
 			throw new InvalidMqttPropertyException("mqtt.listener.queue-capacity",

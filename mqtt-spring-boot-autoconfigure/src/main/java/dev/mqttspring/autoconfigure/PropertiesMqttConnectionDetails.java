@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.StringUtils;
@@ -57,7 +58,26 @@ class PropertiesMqttConnectionDetails implements MqttConnectionDetails {
 			throw new InvalidMqttPropertyException("mqtt.ssl.bundle", bundle,
 					"no SSL bundles are configured; define one under spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>");
 		}
-		return this.sslBundles.getBundle(bundle);
+		try {
+			return this.sslBundles.getBundle(bundle);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidMqttPropertyException("mqtt.ssl.bundle", bundle, "SSL bundle '" + bundle + "' does not exist ("
+					+ configured(this.sslBundles) + "). Define it with spring.ssl.bundle.pem." + bundle
+					+ ".truststore.certificate (the broker's CA, PEM) and, for a client certificate, spring.ssl.bundle.pem."
+					+ bundle + ".keystore.certificate and .keystore.private-key; or with spring.ssl.bundle.jks." + bundle
+					+ ".truststore.location (Java key store); or set mqtt.ssl.bundle to the name of a configured bundle", ex);
+		}
+	}
+
+	private static String configured(SslBundles sslBundles) {
+		try {
+			List<String> names = sslBundles.getBundleNames();
+			return names.isEmpty() ? "no SSL bundle is configured" : "configured bundles: " + names;
+		}
+		catch (RuntimeException ex) {
+			return "the configured bundles are unknown";
+		}
 	}
 
 	@Override

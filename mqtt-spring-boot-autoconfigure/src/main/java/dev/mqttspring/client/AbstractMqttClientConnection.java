@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -70,12 +69,29 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private static final Duration STABLE_CONNECTION = Duration.ofSeconds(10);
 
+	/**
+	 * A connection lost after at least this long is tried again at once; one lost sooner
+	 * (a broker that accepts and drops) waits the back-off, so that it cannot loop hot.
+	 */
+	private static final Duration IMMEDIATE_RECONNECT_AFTER = Duration.ofSeconds(2);
+
+	private static final int MAX_SETTLE_CHECKS = 100;
+
+	private static final long SETTLE_CHECK_MILLIS = 20;
+
 	private static final int MAX_PARKED = 10_000;
 
 	private static final Runnable NO_ACK = () -> {
 	};
 
 	protected final Log logger = LogFactory.getLog(getClass());
+
+	private final FailedConnectLog failedConnects = new FailedConnectLog(this.logger);
+
+	/**
+	 * Whether {@link #start()} waits for the first attempt and reports its failure itself.
+	 */
+	private volatile boolean startingUp;
 
 	protected final MqttConnectionSettings settings;
 
@@ -99,7 +115,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final AtomicInteger subscriptionIds = new AtomicInteger();
 
-	private final ArrayDeque<PendingPublish> offlineBuffer = new ArrayDeque<>();
+	private final OfflineBuffer<PendingPublish> buffer;
 
 	private final InflightWindow window;
 
@@ -107,9 +123,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final java.util.Set<PendingPublish> awaitingResend = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-	private final java.util.Queue<PendingPublish> slotWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
 	private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
+
+	private static final ThreadLocal<Boolean> PUMPING = new ThreadLocal<>();
 
 	private final AtomicLong reconnects = new AtomicLong();
 
@@ -133,6 +149,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private int failedAttempts;
 
+	private int settleChecks;
+
 	private @Nullable ScheduledFuture<?> reconnectTask;
 
 	private @Nullable ScheduledFuture<?> keepAliveTask;
@@ -146,6 +164,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	protected AbstractMqttClientConnection(MqttConnectionSettings settings) {
 		this.settings = settings;
 		this.window = new InflightWindow(settings.getMaxInflight());
+		this.buffer = new OfflineBuffer<>((pending) -> pending.bytes, settings.getOfflineBufferMemory(),
+				settings.getOfflineBufferSize());
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
 		this.scheduler = newScheduler();
 	}
@@ -303,6 +323,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			}
 			this.running = true;
 			this.failedAttempts = 0;
+			this.buffer.open();
 			if (this.scheduler.isShutdown()) {
 				// stopped before: stop() shuts the reconnect scheduler down
 				this.scheduler = newScheduler();
@@ -319,6 +340,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		finally {
 			this.lock.unlock();
 		}
+		this.startingUp = true;
 		CompletableFuture<Void> first = attemptConnect();
 		Duration wait = this.settings.getConnectionTimeout().multipliedBy(Math.max(1, this.settings.getServerUris().size()))
 				.plusSeconds(2);
@@ -348,6 +370,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		finally {
+			this.startingUp = false;
+		}
 	}
 
 	@Override
@@ -365,12 +390,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				this.reconnectTask = null;
 			}
 			cancelKeepAliveWatchdog();
-			abandoned = new ArrayList<>(this.offlineBuffer);
-			this.offlineBuffer.clear();
-			PendingPublish waiter;
-			while ((waiter = this.slotWaiters.poll()) != null) {
-				abandoned.add(waiter);
-			}
+			abandoned = new ArrayList<>(this.buffer.close());
 			abandoned.addAll(this.awaitingResend);
 			this.awaitingResend.clear();
 			this.window.reset();
@@ -421,7 +441,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			@Override
 			public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
 				if (settled.compareAndSet(false, true)) {
-					onConnected(configuredUri(serverUri), sessionPresent, limits);
+					asCallback(() -> onConnected(configuredUri(serverUri), sessionPresent, limits));
 					result.complete(null);
 				}
 			}
@@ -430,7 +450,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			public void failed(Throwable ex) {
 				if (settled.compareAndSet(false, true)) {
 					MqttConnectException failure = connectFailure(ex);
-					onConnectFailed(failure);
+					asCallback(() -> onConnectFailed(failure));
 					result.completeExceptionally(failure);
 				}
 			}
@@ -517,11 +537,19 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			case 0x86 -> "; check mqtt.username and mqtt.password";
 			case 0x87 -> "; the broker does not allow this client: check mqtt.username, mqtt.password and the broker's ACL";
 			case 0x85 -> "; check mqtt.client-id";
-			default -> closedBeforeConnack(ex) ? "; the broker closed the connection without answering the MQTT 5 CONNECT, "
-					+ "as brokers that speak only MQTT 3.1.1 do (RabbitMQ's MQTT plugin before 3.13): set mqtt.version=3.1.1" : "";
+			default -> otherHint(ex);
 		};
 		return new MqttConnectException("Could not connect to " + String.join(", ", this.settings.getServerUris())
 				+ " as client '" + getClientId() + "': " + describe(ex) + hint, code, ex);
+	}
+
+	private String otherHint(Throwable ex) {
+		String tls = TlsFailureHints.hint(ex);
+		if (!tls.isEmpty() || !closedBeforeConnack(ex)) {
+			return tls;
+		}
+		return "; the broker closed the connection without answering the MQTT 5 CONNECT, "
+				+ "as brokers that speak only MQTT 3.1.1 do (RabbitMQ's MQTT plugin before 3.13): set mqtt.version=3.1.1";
 	}
 
 	private boolean closedBeforeConnack(Throwable ex) {
@@ -561,7 +589,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private void onConnected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
 		boolean reconnect;
 		List<FilterEntry> toSubscribe = new ArrayList<>();
-		List<PendingPublish> toFlush;
 		this.lock.lock();
 		try {
 			if (!this.running) {
@@ -585,8 +612,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 					toSubscribe.add(entry);
 				}
 			}
-			toFlush = new ArrayList<>(this.offlineBuffer);
-			this.offlineBuffer.clear();
 			setState(MqttConnectionState.CONNECTED);
 			startKeepAliveWatchdog(limits);
 		}
@@ -596,6 +621,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		if (reconnect) {
 			this.reconnects.incrementAndGet();
 		}
+		int failedAttempts = this.failedConnects.connected();
+		if (failedAttempts > 1) {
+			this.logger.info("MQTT client '" + getClientId() + "' connected after " + failedAttempts + " failed attempts");
+		}
 		this.logger.info("MQTT client '" + getClientId() + "' connected to " + serverUri + " (MQTT " + getVersion().label()
 				+ ", session present: " + sessionPresent + ")");
 		for (MqttConnectionListener listener : this.listeners) {
@@ -604,8 +633,33 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		for (FilterEntry entry : toSubscribe) {
 			sendSubscribe(entry);
 		}
-		if (!toFlush.isEmpty()) {
-			this.scheduler.execute(() -> toFlush.forEach(this::send));
+		// publishers waiting for room may now send directly; the backlog drains as in-flight slots free
+		this.buffer.signal();
+		if (!this.buffer.isEmpty()) {
+			try {
+				this.scheduler.execute(this::pump);
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				// stopping
+			}
+		}
+	}
+
+	/**
+	 * Run connection callbacks (and the listeners and events they notify) as client-library
+	 * callbacks: a publish made there never waits for buffer room.
+	 */
+	private static void asCallback(Runnable action) {
+		if (IN_CALLBACK.get() != null) {
+			action.run();
+			return;
+		}
+		IN_CALLBACK.set(Boolean.TRUE);
+		try {
+			action.run();
+		}
+		finally {
+			IN_CALLBACK.remove();
 		}
 	}
 
@@ -615,17 +669,22 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		setState(MqttConnectionState.DISCONNECTED);
-		this.logger.debug("MQTT connect attempt failed: " + failure.getMessage());
+		// start() reports the failure of the attempt it waits for
+		this.failedConnects.failed(getClientId(), failure.getMessage(), this.startingUp);
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.connectionLost(failure.getMessage(), failure.getReasonCode()));
 		}
-		scheduleReconnect(failure.getReasonCode(), failure.getMessage());
+		scheduleReconnect(failure.getReasonCode(), failure.getMessage(), false);
 	}
 
 	/**
 	 * Called by subclasses when an established connection is lost or closed by the broker.
 	 */
 	protected void onConnectionLost(String reportedCause, int reasonCode) {
+		if (IN_CALLBACK.get() == null) {
+			asCallback(() -> onConnectionLost(reportedCause, reasonCode));
+			return;
+		}
 		if (!this.running) {
 			return;
 		}
@@ -656,10 +715,16 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.connectionLost(cause, reasonCode));
 		}
-		scheduleReconnect(reasonCode, cause);
+		scheduleReconnect(reasonCode, cause, true);
 	}
 
-	private void scheduleReconnect(int reasonCode, String cause) {
+	/**
+	 * Schedule the next connect attempt: at once after the loss of a connection that lasted
+	 * (a broker restart costs about its own downtime), then after mqtt.reconnect-delay,
+	 * doubled per failed attempt up to mqtt.max-reconnect-delay, each shortened by up to 20 %
+	 * at random so that many clients do not reconnect in step.
+	 */
+	private void scheduleReconnect(int reasonCode, String cause, boolean lost) {
 		this.lock.lock();
 		try {
 			if (!this.running || !this.settings.isAutomaticReconnect() || this.scheduler.isShutdown()) {
@@ -668,24 +733,29 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			if (this.reconnectTask != null && !this.reconnectTask.isDone()) {
 				return;
 			}
-			boolean stable = Duration.between(this.connectedAt, Instant.now()).compareTo(STABLE_CONNECTION) > 0;
+			Duration lasted = Duration.between(this.connectedAt, Instant.now());
+			boolean stable = lasted.compareTo(STABLE_CONNECTION) > 0;
 			if (stable && this.state != MqttConnectionState.CONNECTING) {
 				this.failedAttempts = 0;
 			}
-			this.failedAttempts++;
 			long min = this.settings.getReconnectMinDelay().toMillis();
 			long max = Math.max(min, this.settings.getReconnectMaxDelay().toMillis());
-			long delay;
+			long actual;
 			if (reasonCode == MqttReasonCodes.SESSION_TAKEN_OVER || reasonCode == MqttReasonCodes.BAD_USER_NAME_OR_PASSWORD
 					|| reasonCode == MqttReasonCodes.NOT_AUTHORIZED) {
-				delay = max;
+				this.failedAttempts++;
+				actual = withJitter(max);
+			}
+			else if (lost && lasted.compareTo(IMMEDIATE_RECONNECT_AFTER) >= 0) {
+				// the back-off starts afresh: a broker restarted twice a few seconds apart costs
+				// about its downtime both times
+				this.failedAttempts = 0;
+				actual = 0;
 			}
 			else {
-				delay = min << Math.min(this.failedAttempts - 1, 20);
-				delay = Math.min(delay, max);
+				this.failedAttempts++;
+				actual = withJitter(Math.min(min << Math.min(this.failedAttempts - 1, 20), max));
 			}
-			long jitter = (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
-			long actual = Math.max(10, delay - jitter);
 			this.logger.debug("MQTT client '" + getClientId() + "' reconnects in " + actual + " ms (attempt "
 					+ this.failedAttempts + ", last failure: " + cause + ")");
 			this.reconnectTask = this.scheduler.schedule(this::reconnect, actual, TimeUnit.MILLISECONDS);
@@ -693,6 +763,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private static long withJitter(long delay) {
+		long jitter = (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
+		return Math.max(10, delay - jitter);
 	}
 
 	private void reconnect() {
@@ -709,9 +784,28 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		C current = this.client;
 		if (current != null && isClientConnected(current)) {
+			// an immediate attempt can run before the client library updated its own state
+			// after reporting the loss (HiveMQ): look again shortly, for a bounded time
+			retryWhenClientSettles();
 			return;
 		}
+		this.settleChecks = 0;
 		attemptConnect();
+	}
+
+	private void retryWhenClientSettles() {
+		this.lock.lock();
+		try {
+			if (!this.running || this.scheduler.isShutdown() || this.settleChecks >= MAX_SETTLE_CHECKS
+					|| (this.reconnectTask != null && !this.reconnectTask.isDone())) {
+				return;
+			}
+			this.settleChecks++;
+			this.reconnectTask = this.scheduler.schedule(this::reconnect, SETTLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	// ---- keep-alive watchdog
@@ -833,101 +927,134 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 					+ "' is not started; the message to '" + message.topic() + "' was not sent"));
 			return pending.future;
 		}
-		if (this.state != MqttConnectionState.CONNECTED && buffer(pending)) {
-			return pending.future;
-		}
-		send(pending);
-		return pending.future;
-	}
-
-	/**
-	 * Buffer a publish while disconnected.
-	 * @return whether the publish was handled (buffered or failed)
-	 */
-	private boolean buffer(PendingPublish pending) {
-		return buffer(pending, false);
-	}
-
-	/**
-	 * Buffer a publish while disconnected; with {@code lost}, also while the state still
-	 * says connected because the client reported "not connected" before the loss
-	 * callback ran.
-	 * @return whether the publish was handled (buffered or failed)
-	 */
-	private boolean buffer(PendingPublish pending, boolean lost) {
-		this.lock.lock();
+		// a client-library thread (a delivery or completion callback) never waits: it is the
+		// thread that must run for room to appear (a reconnect, acknowledgements)
+		boolean callback = IN_CALLBACK.get() != null;
+		// sent at once when connected, nothing waits and an in-flight slot is free; else it
+		// waits its turn in the buffer, which sends it when a slot frees (never blocking a thread there)
+		boolean[] slot = new boolean[1];
+		OfflineBuffer.Outcome outcome;
 		try {
-			if (this.state == MqttConnectionState.CONNECTED && !lost) {
-				return false;
-			}
-			if (this.offlineBuffer.size() >= this.settings.getOfflineBufferSize()) {
-				pending.future.completeExceptionally(new MqttDeliveryException("MQTT client '" + getClientId()
-						+ "' is not connected (" + ((this.lastFailure != null) ? this.lastFailure : this.state) + ") and its offline buffer is full ("
-						+ this.settings.getOfflineBufferSize() + " messages); the message to '" + pending.message.topic()
-						+ "' was not sent. Raise mqtt.offline-buffer-size or retry when connected"));
-				return true;
-			}
-			this.offlineBuffer.add(pending);
-			return true;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void send(PendingPublish pending) {
-		MqttOutboundMessage message = pending.message;
-		if (IN_CALLBACK.get() != null) {
-			// never block the client's callback thread (e.g. publish().thenRun(() -> publish())):
-			// wait for a slot in a queue that completed publishes drain
-			this.slotWaiters.add(pending);
-			drainSlotWaiters();
-			return;
-		}
-		try {
-			if (!this.window.acquire(InflightWindow.nanos(this.settings.getPublishTimeout()))) {
-				pending.future.completeExceptionally(new MqttDeliveryException("No in-flight slot became free within "
-						+ this.settings.getPublishTimeout().toMillis() + " ms (" + this.window.limit()
-						+ " publishes unacknowledged); the message to '" + message.topic()
-						+ "' was not sent. The broker is slow to acknowledge: raise mqtt.template.timeout or publish less"));
-				return;
-			}
+			outcome = this.buffer.offer(pending, callback ? 0 : InflightWindow.nanos(this.settings.getPublishMaxBlock()),
+					callback, () -> {
+						if (callback || this.state != MqttConnectionState.CONNECTED) {
+							return true;
+						}
+						slot[0] = this.window.tryAcquire();
+						return !slot[0];
+					});
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			pending.future.completeExceptionally(new MqttDeliveryException("Interrupted while waiting for an in-flight slot "
-					+ "to publish to '" + message.topic() + "'", MqttDeliveryException.NO_REASON_CODE, ex));
-			return;
+			pending.future.completeExceptionally(new MqttDeliveryException("Interrupted while waiting for room in the "
+					+ "offline buffer to publish to '" + message.topic() + "'", MqttDeliveryException.NO_REASON_CODE, ex));
+			return pending.future;
 		}
-		sendWithSlot(pending);
+		switch (outcome) {
+			case NOT_NEEDED -> sendWithSlot(pending);
+			case BUFFERED -> {
+				if (this.state == MqttConnectionState.CONNECTED) {
+					pump();
+				}
+			}
+			case FULL -> pending.future.completeExceptionally(new MqttDeliveryException(bufferFull(message)));
+			case TOO_LARGE -> pending.future.completeExceptionally(new MqttDeliveryException("The message to '"
+					+ message.topic() + "' (" + pending.bytes + " bytes) is larger than the whole offline buffer ("
+					+ "mqtt.offline-buffer-memory=" + this.buffer.maxBytes() + " bytes) and the connection is down; it was "
+					+ "not sent. Raise mqtt.offline-buffer-memory or retry when connected"));
+			case CLOSED -> pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '"
+					+ getClientId() + "' stopped; the message to '" + message.topic() + "' was not sent"));
+		}
+		return pending.future;
 	}
 
-	private void drainSlotWaiters() {
-		while (!this.slotWaiters.isEmpty() && this.window.tryAcquire()) {
-			PendingPublish next = this.slotWaiters.poll();
-			if (next == null) {
-				this.window.release();
-				return;
+	private String bufferFull(MqttOutboundMessage message) {
+		String why = (this.state == MqttConnectionState.CONNECTED)
+				? "has all " + this.window.limit() + " in-flight slots taken (the broker acknowledges slower than the application publishes)"
+				: "is not connected (" + ((this.lastFailure != null) ? this.lastFailure : this.state) + ")";
+		return "MQTT client '" + getClientId() + "' " + why + " and its offline buffer stayed full for "
+				+ this.settings.getPublishMaxBlock().toMillis() + " ms (mqtt.template.max-block): "
+				+ this.buffer.messages() + " messages, " + this.buffer.bytes() + " bytes (limits mqtt.offline-buffer-size="
+				+ this.buffer.maxMessages() + ", mqtt.offline-buffer-memory=" + this.buffer.maxBytes() + " bytes); the message"
+				+ " to '" + message.topic() + "' was not sent. Raise mqtt.template.max-block or mqtt.offline-buffer-memory,"
+				+ " or retry when connected";
+	}
+
+	/**
+	 * Return the number of publishes waiting in the offline buffer.
+	 * @return the number
+	 */
+	@Override
+	public int getBufferedMessages() {
+		return this.buffer.messages();
+	}
+
+	/**
+	 * Return the bytes (payload and topic) of the publishes waiting in the offline buffer.
+	 * @return the bytes
+	 */
+	@Override
+	public long getBufferedBytes() {
+		return this.buffer.bytes();
+	}
+
+	@Override
+	public long getBlockedPublishCount() {
+		return this.buffer.blockedCount();
+	}
+
+	@Override
+	public long getBlockedPublishNanos() {
+		return this.buffer.blockedNanos();
+	}
+
+	/**
+	 * Send buffered publishes while connected and in-flight slots are free; never blocks.
+	 * Called on connect and whenever a slot is released.
+	 */
+	private void pump() {
+		if (PUMPING.get() != null) {
+			// a completion that ran inside publishClient: the outer loop goes on
+			return;
+		}
+		PUMPING.set(Boolean.TRUE);
+		try {
+			while (this.state == MqttConnectionState.CONNECTED && !this.buffer.isEmpty() && this.window.tryAcquire()) {
+				PendingPublish next = this.buffer.poll();
+				if (next == null) {
+					this.window.release();
+					return;
+				}
+				if (!sendWithSlot(next)) {
+					return;
+				}
 			}
-			sendWithSlot(next);
+		}
+		finally {
+			PUMPING.remove();
 		}
 	}
 
 	private void releaseSlot() {
 		this.window.release();
-		if (!this.slotWaiters.isEmpty()) {
-			drainSlotWaiters();
+		if (!this.buffer.isEmpty()) {
+			pump();
 		}
 	}
 
-	private void sendWithSlot(PendingPublish pending) {
+	/**
+	 * Hand a publish that holds an in-flight slot to the client.
+	 * @return {@code false} if the client was not connected and the publish went back to the
+	 * head of the buffer
+	 */
+	private boolean sendWithSlot(PendingPublish pending) {
 		MqttOutboundMessage message = pending.message;
 		C current = this.client;
 		if (current == null) {
 			releaseSlot();
 			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
 					+ "' stopped; the message to '" + message.topic() + "' was not sent"));
-			return;
+			return true;
 		}
 		try {
 			publishClient(current, message, new CompletionCallback() {
@@ -992,13 +1119,17 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			});
 		}
 		catch (Exception ex) {
-			releaseSlot();
-			if (isNotConnected(ex) && this.running && buffer(pending, true)) {
-				return;
+			// not releaseSlot(): sending the backlog now would meet the same closed connection
+			this.window.release();
+			if (isNotConnected(ex) && this.running && this.buffer.requeue(pending)) {
+				// the loss callback comes next; the reconnect sends it again
+				return false;
 			}
 			pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: "
 					+ describe(ex), MqttDeliveryException.NO_REASON_CODE, ex));
+			return true;
 		}
+		return true;
 	}
 
 	/**
@@ -1586,9 +1717,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 		final CompletableFuture<Void> future;
 
+		/**
+		 * The bytes counted against mqtt.offline-buffer-memory: payload and topic.
+		 */
+		final long bytes;
+
 		PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {
 			this.message = message;
 			this.future = future;
+			this.bytes = (long) message.payload().length + message.topic().length();
 		}
 
 	}

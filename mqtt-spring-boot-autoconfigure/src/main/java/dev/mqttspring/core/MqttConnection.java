@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The connection reconnects on its own, subscribes every registered subscription again
  * after a reconnect without a session, and buffers publishes while disconnected up to a
- * bound.
+ * bound in bytes and messages.
  *
  * @author mqtt-spring-boot
  */
@@ -90,11 +90,47 @@ public interface MqttConnection {
 	/**
 	 * Publish a message. The future completes when the broker acknowledged it at its QoS
 	 * (QoS 0: when written to the socket), or exceptionally with an
-	 * {@link MqttDeliveryException} that says why.
+	 * {@link MqttDeliveryException} that says why. While disconnected the message is
+	 * buffered; when the buffer is full the calling thread waits for room up to
+	 * {@link MqttConnectionSettings#getPublishMaxBlock()}, except on a client-library
+	 * thread, which never waits (the message is buffered beyond the bound there).
 	 * @param message the message, already validated
 	 * @return the future
 	 */
 	CompletableFuture<Void> publish(MqttOutboundMessage message);
+
+	/**
+	 * Return the number of publishes waiting in the offline buffer (while disconnected, and
+	 * while the backlog drains after a reconnect).
+	 * @return the number of buffered publishes
+	 */
+	default int getBufferedMessages() {
+		return 0;
+	}
+
+	/**
+	 * Return the bytes (payload and topic) of the publishes waiting in the offline buffer.
+	 * @return the buffered bytes
+	 */
+	default long getBufferedBytes() {
+		return 0;
+	}
+
+	/**
+	 * Return how many publishes waited for room in the full offline buffer.
+	 * @return the number of blocked publishes
+	 */
+	default long getBlockedPublishCount() {
+		return 0;
+	}
+
+	/**
+	 * Return the total time publishers waited for room in the full offline buffer.
+	 * @return the time in nanoseconds
+	 */
+	default long getBlockedPublishNanos() {
+		return 0;
+	}
 
 	/**
 	 * Register a subscription and subscribe it when connected (again after each reconnect

@@ -46,9 +46,13 @@ public final class MqttConnectionSettings {
 
 	private int maxInflight = 1000;
 
-	private int offlineBufferSize = 1000;
+	private int offlineBufferSize = 100_000;
+
+	private long offlineBufferMemory = 32L * 1024 * 1024;
 
 	private Duration publishTimeout = Duration.ofSeconds(30);
+
+	private Duration publishMaxBlock = Duration.ofSeconds(30);
 
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 
@@ -299,7 +303,40 @@ public final class MqttConnectionSettings {
 	}
 
 	/**
-	 * Return how long a publish may wait for an in-flight slot.
+	 * Return the limit of the offline buffer in bytes (payload and topic of each publish).
+	 * @return the limit in bytes; 0 for no buffering
+	 */
+	public long getOfflineBufferMemory() {
+		return this.offlineBufferMemory;
+	}
+
+	/**
+	 * Set the limit of the offline buffer in bytes (payload and topic of each publish).
+	 * @param offlineBufferMemory the limit in bytes; 0 for no buffering
+	 */
+	public void setOfflineBufferMemory(long offlineBufferMemory) {
+		this.offlineBufferMemory = offlineBufferMemory;
+	}
+
+	/**
+	 * Return how long a publish waits for room in the full offline buffer before it fails.
+	 * @return the maximum wait
+	 */
+	public Duration getPublishMaxBlock() {
+		return this.publishMaxBlock;
+	}
+
+	/**
+	 * Set how long a publish waits for room in the full offline buffer before it fails
+	 * (never on a client-library thread, which does not wait).
+	 * @param publishMaxBlock the maximum wait
+	 */
+	public void setPublishMaxBlock(Duration publishMaxBlock) {
+		this.publishMaxBlock = publishMaxBlock;
+	}
+
+	/**
+	 * Return the template's acknowledgement timeout (mqtt.template.timeout).
 	 * @return the timeout
 	 */
 	public Duration getPublishTimeout() {
@@ -307,7 +344,7 @@ public final class MqttConnectionSettings {
 	}
 
 	/**
-	 * Set how long a publish may wait for an in-flight slot.
+	 * Set the template's acknowledgement timeout (mqtt.template.timeout).
 	 * @param publishTimeout the timeout
 	 */
 	public void setPublishTimeout(Duration publishTimeout) {

@@ -115,10 +115,18 @@ public final class MqttMessageBuilder<T> {
 	/**
 	 * Set the MQTT 5 message expiry interval: the broker discards the message if it could
 	 * not be delivered to a subscriber within this time.
-	 * @param expiry the expiry, in whole seconds
+	 * @param expiry the expiry, in whole seconds (MQTT carries seconds): zero, or from 1
+	 * second to 4294967295 seconds
 	 * @return this builder
 	 */
 	public MqttMessageBuilder<T> messageExpiry(Duration expiry) {
+		Assert.notNull(expiry, "'expiry' must not be null");
+		if (expiry.isNegative() || (!expiry.isZero() && expiry.compareTo(Duration.ofSeconds(1)) < 0)
+				|| expiry.getNano() != 0) {
+			throw new IllegalArgumentException("Message expiry " + expiry + " is not a whole number of seconds: MQTT 5 "
+					+ "carries the message expiry interval in whole seconds, so a value under 1 second would be sent as 0; "
+					+ "use e.g. Duration.ofSeconds(30)");
+		}
 		this.builder.setHeader(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, expiry.toSeconds());
 		return this;
 	}

@@ -54,10 +54,11 @@ import dev.mqttspring.support.MqttMessageConverters;
  * through the {@link MessageConverter} (JSON by default, content type
  * {@code application/json}). MQTT 5 properties are ignored on an MQTT 3.1.1 connection.
  * <p>
- * The futures of publishes complete on the client's callback thread. A dependent stage
- * that publishes again should use an {@code *Async} variant, so that it never waits for
- * an in-flight slot on the thread that frees them. Reply futures of {@code request}
- * complete on a separate thread.
+ * The futures of publishes complete on the client's callback thread; a dependent stage
+ * may publish again there: a publish on a client-library thread never waits (when the
+ * offline buffer is full it is buffered beyond the bound). On other threads a publish
+ * waits up to {@code mqtt.template.max-block} for room in a full offline buffer. Reply
+ * futures of {@code request} complete on a separate thread.
  * <p>
  * Thread-safe: many threads may publish at once.
  *
@@ -236,8 +237,11 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 	/**
 	 * Set the maximum time from publish to the broker's acknowledgement; the future fails
-	 * after it (the message may still be delivered later). Applies to publishes started
-	 * afterwards; timeouts are detected within 50 ms.
+	 * after it (the message may still be delivered later). It counts from when the
+	 * connection took the message (sent, or buffered while disconnected); a wait for room
+	 * in a full offline buffer comes before it and is bounded by
+	 * {@code mqtt.template.max-block}. Applies to publishes started afterwards; timeouts are
+	 * detected within 50 ms.
 	 * @param timeout the timeout, positive
 	 */
 	public void setTimeout(Duration timeout) {
@@ -709,6 +713,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 		CompletableFuture<Void> sent;
 		try {
 			sent = this.connection.publish(message);
+			// the timeout counts from here: the wait for room in a full offline buffer has its own bound
+			pending.deadline = System.nanoTime() + this.timeoutNanos;
 		}
 		catch (RuntimeException ex) {
 			pending.finish(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: " + ex.getMessage(),
@@ -723,8 +729,8 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	}
 
 	/**
-	 * Queue a publish for its timeout, which counts from the start of the publish (a wait
-	 * for an in-flight slot included). Publishes share one timeout, so their deadlines
+	 * Queue a publish for its timeout, which counts from when the connection took it (after
+	 * any wait for buffer room or an in-flight slot). Publishes share one timeout, so their deadlines
 	 * arrive in submission order and a FIFO queue swept by the shared timer replaces a
 	 * scheduled task per publish: an offer to a lock-free queue on the hot path.
 	 */
@@ -1076,7 +1082,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 
 		private final MqttPublishObserver.@Nullable Handle handle;
 
-		final long deadline;
+		long deadline;
 
 		private final long timeoutNanos;
 
@@ -1183,7 +1189,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle {
 	 * Threads shared by all templates, so that nothing runs on (or blocks) the client's
 	 * callback thread: one timer for timeouts, a small pool that completes reply futures,
 	 * and one that sends the requests that waited for the reply subscription (a send may
-	 * wait for an in-flight slot, which only the callback thread frees).
+	 * wait for room in a full offline buffer, up to mqtt.template.max-block).
 	 */
 	private static final class Timers {
 

@@ -113,7 +113,10 @@ public class MqttHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("version", connection.getVersion().label());
 		builder.withDetail("sessionPresent", connection.isSessionPresent());
 		builder.withDetail("reconnects", connection.getReconnectCount());
-		builder.withDetail("brokerLimits", limits(connection.getBrokerLimits()));
+		if (state == MqttConnectionState.CONNECTED) {
+			// what the broker announced in its CONNACK: none before one arrived
+			builder.withDetail("brokerLimits", limits(connection.getBrokerLimits()));
+		}
 		builder.withDetail("subscriptions", granted);
 		if (!refused.isEmpty()) {
 			builder.withDetail("refusedSubscriptions", refused);

@@ -22,6 +22,7 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MessagingMqttMessageListenerAdapter;
+import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerContainer;
 import dev.mqttspring.listener.MqttMessageHeaderMapper;
 import dev.mqttspring.listener.MqttMessageListener;
@@ -34,11 +35,14 @@ import dev.mqttspring.listener.MqttMessageListener;
  * with the {@code MqttHeaders}. Modelled on Spring Integration Kafka's
  * {@code KafkaMessageDrivenChannelAdapter}, built on the library's own container.
  * <p>
- * A QoS 1/2 message is acknowledged to the broker after {@code send} returned: with a
- * {@code DirectChannel} that is after the flow processed it. An exception of the flow
- * goes to the error channel when one is set (the message is then acknowledged once the
- * error flow returned); otherwise to the container's error handling (retry, error
- * handler, dead-letter topic), as for {@code @MqttSubscribe}.
+ * A QoS 1/2 message is acknowledged to the broker as the {@link #setAckMode ack mode}
+ * says: with {@link MqttAckMode#PROCESSED} after {@code send} returned (with a
+ * {@code DirectChannel} that is after the flow processed it), with
+ * {@link MqttAckMode#RECEIVED} once queued for the flow; by default as for
+ * {@code @MqttSubscribe} ({@code mqtt.listener.ack-mode}). An exception of the flow goes
+ * to the error channel when one is set (the message is then processed once the error
+ * flow returned); otherwise to the container's error handling (retry, error handler,
+ * dead-letter topic), as for {@code @MqttSubscribe}.
  * <p>
  * Without an explicit registry and container factory, the beans
  * {@value MqttListenerEndpointRegistry#BEAN_NAME} and {@code mqttListenerContainerFactory}
@@ -58,6 +62,8 @@ public class MqttMessageDrivenChannelAdapter extends MessageProducerSupport {
 	private @Nullable String listenerId;
 
 	private int qos = 1;
+
+	private @Nullable MqttAckMode ackMode;
 
 	private @Nullable String group;
 
@@ -107,6 +113,14 @@ public class MqttMessageDrivenChannelAdapter extends MessageProducerSupport {
 	 */
 	public void setQos(int qos) {
 		this.qos = qos;
+	}
+
+	/**
+	 * Set when QoS 1/2 messages are acknowledged to the broker.
+	 * @param ackMode the mode, or {@code null} for the container factory's default
+	 */
+	public void setAckMode(@Nullable MqttAckMode ackMode) {
+		this.ackMode = ackMode;
 	}
 
 	/**
@@ -168,6 +182,7 @@ public class MqttMessageDrivenChannelAdapter extends MessageProducerSupport {
 		endpoint.setTopics(this.topics);
 		endpoint.setQos(this.qos);
 		endpoint.setGroup(this.group);
+		endpoint.setAckMode(this.ackMode);
 		// the adapter's lifecycle starts and stops the container
 		endpoint.setAutoStartup(false);
 		endpoint.validate();

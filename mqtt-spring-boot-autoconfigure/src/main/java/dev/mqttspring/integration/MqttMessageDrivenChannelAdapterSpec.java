@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.dsl.MessageProducerSpec;
 
+import dev.mqttspring.listener.MqttAckMode;
+
 /**
  * Java DSL spec for a {@link MqttMessageDrivenChannelAdapter}.
  *
@@ -35,6 +37,17 @@ public class MqttMessageDrivenChannelAdapterSpec
 	 */
 	public MqttMessageDrivenChannelAdapterSpec qos(int qos) {
 		this.target.setQos(qos);
+		return this;
+	}
+
+	/**
+	 * Set when QoS 1/2 messages are acknowledged to the broker: once queued for the flow
+	 * ({@code RECEIVED}) or after {@code send} returned ({@code PROCESSED}).
+	 * @param ackMode the mode
+	 * @return the spec
+	 */
+	public MqttMessageDrivenChannelAdapterSpec ackMode(MqttAckMode ackMode) {
+		this.target.setAckMode(ackMode);
 		return this;
 	}
 

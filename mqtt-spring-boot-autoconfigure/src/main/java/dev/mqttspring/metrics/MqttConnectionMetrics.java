@@ -1,6 +1,9 @@
 package dev.mqttspring.metrics;
 
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -13,7 +16,9 @@ import dev.mqttspring.core.MqttConnection;
 
 /**
  * {@link MeterBinder} for the state of an {@link MqttConnection}:
- * {@code mqtt.client.connected} and {@code mqtt.client.reconnects}, tagged with the client
+ * {@code mqtt.client.connected}, {@code mqtt.client.reconnects}, the offline buffer
+ * ({@code mqtt.client.buffer.messages}, {@code mqtt.client.buffer.bytes}) and the time
+ * publishers waited for room in it ({@code mqtt.publish.blocked}), tagged with the client
  * id.
  *
  * @author mqtt-spring-boot
@@ -52,6 +57,21 @@ public class MqttConnectionMetrics implements MeterBinder {
 			.register(registry);
 		FunctionCounter.builder(MqttMetricsNames.CLIENT_RECONNECTS, this.connection, MqttConnection::getReconnectCount)
 			.description("Connections to the broker re-established after a loss")
+			.tags(this.tags)
+			.register(registry);
+		Gauge.builder(MqttMetricsNames.CLIENT_BUFFER_MESSAGES, this.connection, MqttConnection::getBufferedMessages)
+			.description("Publishes waiting in the offline buffer (connection down or backlog being sent)")
+			.tags(this.tags)
+			.register(registry);
+		Gauge.builder(MqttMetricsNames.CLIENT_BUFFER_BYTES, this.connection, MqttConnection::getBufferedBytes)
+			.description("Bytes (payload and topic) of the publishes waiting in the offline buffer")
+			.baseUnit("bytes")
+			.tags(this.tags)
+			.register(registry);
+		FunctionTimer
+			.builder(MqttMetricsNames.PUBLISH_BLOCKED, this.connection, MqttConnection::getBlockedPublishCount,
+					MqttConnection::getBlockedPublishNanos, TimeUnit.NANOSECONDS)
+			.description("Time publishers waited for room in the full offline buffer (mqtt.template.max-block)")
 			.tags(this.tags)
 			.register(registry);
 	}

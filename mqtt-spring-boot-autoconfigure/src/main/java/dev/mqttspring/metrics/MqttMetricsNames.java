@@ -18,6 +18,21 @@ public final class MqttMetricsNames {
 	public static final String CLIENT_RECONNECTS = "mqtt.client.reconnects";
 
 	/**
+	 * Gauge: publishes waiting in the offline buffer.
+	 */
+	public static final String CLIENT_BUFFER_MESSAGES = "mqtt.client.buffer.messages";
+
+	/**
+	 * Gauge: bytes (payload and topic) of the publishes waiting in the offline buffer.
+	 */
+	public static final String CLIENT_BUFFER_BYTES = "mqtt.client.buffer.bytes";
+
+	/**
+	 * Timer: time publishers waited for room in the full offline buffer.
+	 */
+	public static final String PUBLISH_BLOCKED = "mqtt.publish.blocked";
+
+	/**
 	 * Timer: from publish to the broker's acknowledgement at the message's QoS.
 	 */
 	public static final String PUBLISH = "mqtt.publish";

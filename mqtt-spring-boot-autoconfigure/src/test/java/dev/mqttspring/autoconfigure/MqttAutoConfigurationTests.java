@@ -86,9 +86,11 @@ class MqttAutoConfigurationTests {
 			assertThat(settings.getReconnectMinDelay()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(settings.getReconnectMaxDelay()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(settings.getMaxInflight()).isEqualTo(1000);
-			assertThat(settings.getOfflineBufferSize()).isEqualTo(1000);
+			assertThat(settings.getOfflineBufferSize()).isEqualTo(100_000);
+			assertThat(settings.getOfflineBufferMemory()).isEqualTo(32L * 1024 * 1024);
 			assertThat(settings.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(settings.getPublishTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(settings.getPublishMaxBlock()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(settings.isFailFast()).isFalse();
 			assertThat(settings.getMaxQos()).isEqualTo(2);
 			assertThat(settings.getWill()).isNull();
@@ -134,6 +136,7 @@ class MqttAutoConfigurationTests {
 				"mqtt.keep-alive=15s", "mqtt.connection-timeout=3s", "mqtt.clean-start=false", "mqtt.session-expiry=1h",
 				"mqtt.automatic-reconnect=false", "mqtt.reconnect-delay=250ms", "mqtt.max-reconnect-delay=5s",
 				"mqtt.max-inflight=42", "mqtt.offline-buffer-size=7", "mqtt.max-qos=1", "mqtt.max-packet-size=64KB",
+				"mqtt.offline-buffer-memory=2MB", "mqtt.template.max-block=750ms",
 				"mqtt.shutdown-timeout=500ms", "mqtt.template.timeout=4s", "mqtt.fail-fast=false",
 				"mqtt.will.topic=status/app-1", "mqtt.will.payload=gone", "mqtt.will.qos=2", "mqtt.will.retain=true",
 				"mqtt.persistence.type=file", "mqtt.persistence.directory=" + persistence,
@@ -154,6 +157,8 @@ class MqttAutoConfigurationTests {
 				assertThat(settings.getReconnectMaxDelay()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(settings.getMaxInflight()).isEqualTo(42);
 				assertThat(settings.getOfflineBufferSize()).isEqualTo(7);
+				assertThat(settings.getOfflineBufferMemory()).isEqualTo(2 * 1024 * 1024);
+				assertThat(settings.getPublishMaxBlock()).isEqualTo(Duration.ofMillis(750));
 				assertThat(settings.getMaxQos()).isEqualTo(1);
 				assertThat(settings.getMaxPacketSize()).isEqualTo(64 * 1024);
 				assertThat(settings.getShutdownTimeout()).isEqualTo(Duration.ofMillis(500));
@@ -472,7 +477,8 @@ class MqttAutoConfigurationTests {
 
 	@ParameterizedTest
 	@CsvSource({ "mqtt.max-inflight, 0, 1 to 65535", "mqtt.max-inflight, 70000, 1 to 65535",
-			"mqtt.offline-buffer-size, -1, 0 (no buffering) or more", "mqtt.max-packet-size, 8B, at least 16B" })
+			"mqtt.offline-buffer-size, -1, 0 (no buffering) or more", "mqtt.max-packet-size, 8B, at least 16B",
+			"mqtt.offline-buffer-memory, -1B, 0 (no buffering) or a size" })
 	void outOfRangeNumberIsRejected(String property, String value, String rule) {
 		this.runner.withPropertyValues(property + "=" + value)
 			.run((context) -> assertInvalid(context, property, value, rule));

@@ -1,17 +1,23 @@
 package dev.mqttspring.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.Properties;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionState;
@@ -158,6 +164,64 @@ class MqttConnectionTlsIntegrationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(MqttConnection.class).isConnected()).isTrue();
 			});
+	}
+
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@CsvSource({ "paho, 5", "paho, 3.1.1", "hivemq, 5", "hivemq, 3.1.1" })
+	void untrustedCaFailureHintsAtTheTruststore(String library, String version) {
+		this.runner
+			.withPropertyValues("mqtt.client-library=" + library, "mqtt.url=" + untrusted.sslUrl(),
+					"mqtt.version=" + version, "mqtt.fail-fast=true")
+			.run((context) -> assertThat(MqttConnectionAuthIntegrationTests.connectException(context).getMessage())
+				.contains(untrusted.sslUrl())
+				.contains("the broker's certificate is not signed by a CA the client trusts")
+				.contains("truststore of the SSL bundle (mqtt.ssl.bundle)"));
+	}
+
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@CsvSource({ "paho, 5", "paho, 3.1.1", "hivemq, 5", "hivemq, 3.1.1" })
+	void wrongHostNameFailureHintsAtHostnameVerification(String library, String version) {
+		this.runner
+			.withPropertyValues("mqtt.client-library=" + library, "mqtt.url=" + wrongHost.sslUrl(),
+					"mqtt.version=" + version, "mqtt.fail-fast=true")
+			.run((context) -> assertThat(MqttConnectionAuthIntegrationTests.connectException(context).getMessage())
+				.contains(wrongHost.sslUrl())
+				.contains("the broker's certificate does not name the host '127.0.0.1'")
+				.contains("mqtt.ssl.hostname-verification=false"));
+	}
+
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@CsvSource({ "paho, 5", "paho, 3.1.1", "hivemq, 5", "hivemq, 3.1.1" })
+	void missingClientCertificateFailureHintsAtTheKeystore(String library, String version) {
+		this.runner
+			.withPropertyValues("mqtt.client-library=" + library, "mqtt.url=" + mutual.sslUrl(), "mqtt.version=" + version,
+					"mqtt.fail-fast=true")
+			.run((context) -> assertThat(MqttConnectionAuthIntegrationTests.connectException(context).getMessage())
+				.contains(mutual.sslUrl())
+				.contains("a client certificate")
+				.contains("keystore of the SSL bundle (mqtt.ssl.bundle)"));
+	}
+
+	@Test
+	void missingSslBundleIsReportedByTheFailureAnalyzer() {
+		this.runner.withPropertyValues("mqtt.url=" + trusted.sslUrl(), "mqtt.ssl.bundle=mqtt-tls").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("mqtt.ssl.bundle").contains("'mqtt-tls'");
+			assertThat(analysis.getAction()).contains("SSL bundle 'mqtt-tls' does not exist")
+				.contains("configured bundles: [mqtt]")
+				.contains("spring.ssl.bundle.pem.mqtt-tls.truststore.certificate")
+				.contains("spring.ssl.bundle.jks.mqtt-tls");
+		});
+	}
+
+	@Test
+	void failureAnalyzerIsRegistered() throws Exception {
+		Properties factories = PropertiesLoaderUtils.loadProperties(new ClassPathResource("/META-INF/spring.factories",
+				InvalidMqttPropertyFailureAnalyzer.class));
+		assertThat(factories.getProperty(FailureAnalyzer.class.getName()))
+			.contains(InvalidMqttPropertyFailureAnalyzer.class.getName());
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
+import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +123,33 @@ class MqttListenerAutoConfigurationTests {
 	}
 
 	@Test
+	void ackModeComesFromTheAnnotationElseTheProperty() {
+		this.runner
+			.withPropertyValues("mqtt.listener.auto-startup=false", "test.topic=a/b", "mqtt.listener.ack-mode=processed",
+					"test.ack-mode=RECEIVED")
+			.withUserConfiguration(OneListener.class, AckModeListener.class)
+			.run((context) -> {
+				MqttListenerEndpointRegistry registry = context.getBean(MqttListenerEndpointRegistry.class);
+				assertThat(((DefaultMqttListenerContainer) registry.getListenerContainer("one")).getAckMode())
+					.isEqualTo(MqttAckMode.PROCESSED);
+				assertThat(((DefaultMqttListenerContainer) registry.getListenerContainer("ack")).getAckMode())
+					.isEqualTo(MqttAckMode.RECEIVED);
+			});
+	}
+
+	@Test
+	void invalidAckModeFailsStartupNamingTheValuesAllowed() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.ack-mode=later")
+			.withUserConfiguration(AckModeListener.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid acknowledgement mode 'later'")
+					.hasStackTraceContaining("AckModeListener.listen")
+					.hasStackTraceContaining("use 'received' (acknowledge once queued) or 'processed'");
+			});
+	}
+
+	@Test
 	void filterLongerThan65535BytesFailsStartup() {
 		this.runner.withPropertyValues("test.topic=" + "x".repeat(65_536)).withUserConfiguration(OneListener.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -180,6 +208,15 @@ class MqttListenerAutoConfigurationTests {
 	static class OneListener {
 
 		@MqttSubscribe(id = "one", topics = "${test.topic}", qos = 2, group = "${test.group:workers}")
+		void listen(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AckModeListener {
+
+		@MqttSubscribe(id = "ack", topics = "a/c", ackMode = "${test.ack-mode}")
 		void listen(String payload) {
 		}
 

@@ -119,10 +119,12 @@ class MqttTemplateDeliveryTests {
 
 	@ParameterizedTest
 	@EnumSource(MqttVersion.class)
-	void publishBeyondTheOfflineBufferFails(MqttVersion version) throws Exception {
+	void publishBeyondTheOfflineBufferFailsAfterMaxBlock(MqttVersion version) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
-			MqttConnection connection = this.connections.start(broker.url(), version,
-					(settings) -> settings.setOfflineBufferSize(2));
+			MqttConnection connection = this.connections.start(broker.url(), version, (settings) -> {
+				settings.setOfflineBufferSize(2);
+				settings.setPublishMaxBlock(Duration.ofMillis(300));
+			});
 			MqttTemplate template = new MqttTemplate(connection);
 			List<Object> events = new CopyOnWriteArrayList<>();
 			template.setApplicationEventPublisher(events::add);
@@ -135,8 +137,10 @@ class MqttTemplateDeliveryTests {
 			CompletableFuture<Void> overflow = template.publish(topic, "3");
 			assertThatThrownBy(() -> overflow.get(5, TimeUnit.SECONDS)).cause()
 				.isInstanceOf(MqttDeliveryException.class)
-				.hasMessageContaining("its offline buffer is full (2 messages); the message to '" + topic
-						+ "' was not sent. Raise mqtt.offline-buffer-size or retry when connected");
+				.hasMessageContaining("its offline buffer stayed full for 300 ms (mqtt.template.max-block): 2 messages")
+				.hasMessageContaining("(limits mqtt.offline-buffer-size=2, mqtt.offline-buffer-memory=33554432 bytes); the "
+						+ "message to '" + topic + "' was not sent. Raise mqtt.template.max-block or "
+						+ "mqtt.offline-buffer-memory, or retry when connected");
 			assertThat(events).singleElement().isInstanceOf(MqttDeliveryFailedEvent.class);
 			assertThat(buffered).allSatisfy((future) -> assertThat(future).isNotDone());
 			broker.restart();

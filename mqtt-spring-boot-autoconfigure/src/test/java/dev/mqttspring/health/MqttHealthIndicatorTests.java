@@ -51,7 +51,7 @@ class MqttHealthIndicatorTests {
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).contains(entry("state", "DISCONNECTED"),
 				entry("error", "bad user name or password (0x86)"))
-			.doesNotContainKey("url");
+			.doesNotContainKeys("url", "brokerLimits");
 	}
 
 	@Test

@@ -29,6 +29,8 @@ import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.listener.ListenerTestSupport;
+import dev.mqttspring.listener.DefaultMqttListenerContainer;
+import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerContainer;
 import dev.mqttspring.support.MqttHeaders;
 
@@ -66,6 +68,7 @@ class MqttIntegrationFlowIntegrationTests {
 				assertThat(container).isNotNull();
 				await().atMost(ListenerTestSupport.timeout()).until(() -> container.getSubscriptionResults().size() == 1);
 				assertThat(container.getTopicFilters()).containsExactly(prefix + "/in/+");
+				assertThat(((DefaultMqttListenerContainer) container).getAckMode()).isEqualTo(MqttAckMode.PROCESSED);
 				ListenerTestSupport.publish(client, prefix + "/in/7", "{\"celsius\":31.5}");
 				await().atMost(ListenerTestSupport.timeout())
 					.untilAsserted(() -> assertThat(received).containsExactly(prefix + "/out/7=ALERT 31.5 qos=1"));
@@ -196,6 +199,7 @@ class MqttIntegrationFlowIntegrationTests {
 		IntegrationFlow readings(@Value("${test.prefix}") String prefix) {
 			return IntegrationFlow
 				.from(MqttIntegration.inboundAdapter(prefix + "/in/{sensor}").listenerId("readings").qos(1)
+					.ackMode(MqttAckMode.PROCESSED)
 					.payloadType(Reading.class))
 				.<Reading>handle((reading, headers) -> MessageBuilder.withPayload("ALERT " + reading.celsius())
 					.setHeader("sensor", ((Map<?, ?>) headers.get("mqtt_topicVariables")).get("sensor"))

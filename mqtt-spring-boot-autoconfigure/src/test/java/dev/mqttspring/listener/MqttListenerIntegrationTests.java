@@ -88,10 +88,7 @@ class MqttListenerIntegrationTests {
 	@MethodSource("dev.mqttspring.listener.ListenerTestSupport#brokers")
 	void overlappingFiltersDeliverEachMessageOncePerListener(String broker, String version) {
 		String prefix = ListenerTestSupport.prefix();
-		// pinned to Paho: on the HiveMQ client, overlapping filters deliver one copy per matching filter
-		// on mosquitto MQTT 5 (parity gap being fixed)
 		ListenerTestSupport.runner(ListenerTestSupport.url(broker), version, prefix)
-			.withPropertyValues("mqtt.client-library=paho")
 			.withUserConfiguration(OverlappingListeners.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

@@ -38,10 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Acknowledgement after success: an application that dies while its listener processes a
- * QoS 1 or 2 message gets the message again after a restart with the same persistent
- * session, while the message it had finished is not redelivered, on both client
- * libraries. QoS 1 needs nothing else (the broker sends the unacknowledged message
+ * Acknowledgement after success ({@code mqtt.listener.ack-mode=processed}, the default on
+ * Paho, set on both): an application that dies while its listener processes a QoS 1 or 2
+ * message gets the message again after a restart with the same persistent session, while
+ * the message it had finished is not redelivered, on both client libraries. QoS 1 needs nothing else (the broker sends the unacknowledged message
  * again). QoS 2 on Paho needs the client's session state on disk
  * ({@code mqtt.persistence.type=file}), because Paho acknowledges its receipt (PUBREC)
  * before the listener runs; the HiveMQ backend withholds the PUBREC until the listener
@@ -200,10 +200,10 @@ class MqttListenerRedeliveryTests {
 			String persistence, Path store) {
 		return new SpringApplicationBuilder(JacksonAutoConfiguration.class, MqttAutoConfiguration.class, OrderListener.class)
 			.web(WebApplicationType.NONE)
-			.properties("mqtt.client-library=" + library, "mqtt.url=" + url, "mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId,
-					"mqtt.clean-start=false", "mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms",
-					"mqtt.reconnect-delay=100ms", "mqtt.persistence.type=" + persistence,
-					"mqtt.persistence.directory=" + store);
+			.properties("mqtt.client-library=" + library, "mqtt.listener.ack-mode=processed", "mqtt.url=" + url,
+					"mqtt.version=" + version, "test.prefix=" + prefix, "mqtt.client-id=" + clientId, "mqtt.clean-start=false",
+					"mqtt.session-expiry=5m", "mqtt.listener.shutdown-timeout=500ms", "mqtt.reconnect-delay=100ms",
+					"mqtt.persistence.type=" + persistence, "mqtt.persistence.directory=" + store);
 	}
 
 	static ConfigurableApplicationContext start(SpringApplicationBuilder builder, Recorder recorder, CountDownLatch block) {

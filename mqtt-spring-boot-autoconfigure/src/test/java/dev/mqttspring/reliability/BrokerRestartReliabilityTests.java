@@ -124,12 +124,14 @@ class BrokerRestartReliabilityTests {
 			ApplicationContextRunner subscriber = persistent(library, broker, subscriberId);
 			ApplicationContextRunner publisher = persistent(library, broker, ReliabilityApps.unique("kill-pub"));
 			// control: the same offline backlog survives a SIGTERM restart
-			Outcome control = offlineBacklog(broker, subscriber, publisher, messages, broker::restart);
-			// the broker is killed before it saved the backlog it acknowledged
+			Outcome control = offlineBacklog(broker, subscriber, publisher, messages, broker::restart,
+					Duration.ofSeconds(30));
+			// the broker is killed before it saved the backlog it acknowledged; the control's backlog
+			// arrives right after the subscription, so 5 s is a fair chance for a lost one to show up
 			Outcome killed = offlineBacklog(broker, subscriber, publisher, messages, () -> {
 				broker.kill();
 				broker.start();
-			});
+			}, Duration.ofSeconds(5));
 			ReliabilityReport.scenario(library, "Control: offline backlog across a SIGTERM restart")
 				.sent(messages)
 				.received(control.tally.total())
@@ -155,7 +157,7 @@ class BrokerRestartReliabilityTests {
 	}
 
 	private Outcome offlineBacklog(MosquittoBroker broker, ApplicationContextRunner subscriber,
-			ApplicationContextRunner publisher, int messages, Runnable fault) {
+			ApplicationContextRunner publisher, int messages, Runnable fault, Duration wait) {
 		String topic = ReliabilityApps.unique("reliability/backlog");
 		Tally tally = new Tally();
 		MqttSubscription[] subscription = new MqttSubscription[1];
@@ -185,7 +187,7 @@ class BrokerRestartReliabilityTests {
 			sessionPresent[0] = connection.isSessionPresent();
 			connection.subscribe(subscription[0]).get(10, TimeUnit.SECONDS);
 			if (sessionPresent[0]) {
-				awaitQuietly(() -> tally.distinct() >= messages, Duration.ofSeconds(30));
+				awaitQuietly(() -> tally.distinct() >= messages, wait);
 			}
 			else {
 				// nothing can arrive: give a redelivery a fair chance before counting

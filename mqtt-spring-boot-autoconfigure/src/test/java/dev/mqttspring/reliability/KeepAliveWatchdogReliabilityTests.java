@@ -43,11 +43,11 @@ class KeepAliveWatchdogReliabilityTests {
 
 	private static final Duration DETECTION_MARGIN = Duration.ofMillis(300);
 
+	// HiveMQ: one ping handler and one probe for both protocol versions, so MQTT 3.1.1 runs idle only
 	@ParameterizedTest(name = "{0}, MQTT {1}, {2}")
 	@CsvSource({ "paho, 5, idle", "paho, 5, outbound-qos0", "paho, 5, inbound-qos0", "paho, 3.1.1, idle",
 			"paho, 3.1.1, outbound-qos0", "paho, 3.1.1, inbound-qos0", "hivemq, 5, idle", "hivemq, 5, outbound-qos0",
-			"hivemq, 5, inbound-qos0", "hivemq, 3.1.1, idle", "hivemq, 3.1.1, outbound-qos0",
-			"hivemq, 3.1.1, inbound-qos0" })
+			"hivemq, 5, inbound-qos0", "hivemq, 3.1.1, idle" })
 	void healthyConnectionIsNeverDropped(String library, String version, String traffic) throws Exception {
 		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
 			String topic = ReliabilityApps.unique("reliability/keepalive");

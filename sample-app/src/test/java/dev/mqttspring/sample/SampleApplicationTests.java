@@ -39,11 +39,7 @@ import static org.awaitility.Awaitility.await;
  * comes from the test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sample.simulator.enabled=false", "sample.alert-threshold=30",
-				// pinned to Paho (test dependency): on the HiveMQ client a message matching both a
-				// listener's filter and the archiver's shared subscription reaches each listener twice
-				// (one copy per matching subscription; parity gap being fixed)
-				"mqtt.client-library=paho" })
+		properties = { "sample.simulator.enabled=false", "sample.alert-threshold=30" })
 @EmbeddedMqtt
 class SampleApplicationTests {
 
