@@ -4,14 +4,17 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.aot.generate.ClassNameGenerator;
-import org.springframework.aot.generate.DefaultGenerationContext;
-import org.springframework.aot.generate.InMemoryGeneratedFiles;
+import org.springframework.aot.generate.GenerationContext;
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
-import org.springframework.context.aot.ApplicationContextAotGenerator;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.javapoet.ClassName;
+import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
+import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
+import org.springframework.beans.factory.aot.BeanRegistrationCode;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RegisteredBean;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.Payload;
@@ -21,11 +24,13 @@ import dev.mqttspring.autoconfigure.MqttProperties;
 import dev.mqttspring.support.MqttHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /**
- * Ahead-of-time processing of a context with {@code @MqttSubscribe} beans: the hints come
- * from {@code META-INF/spring/aot.factories} (the bean registration AOT processor for
- * listener beans and the starter's {@code RuntimeHintsRegistrar}).
+ * Ahead-of-time processing of {@code @MqttSubscribe} beans: the hints come from
+ * {@code META-INF/spring/aot.factories} (the bean registration AOT processor for listener
+ * beans and the starter's {@code RuntimeHintsRegistrar}).
  */
 class MqttListenerAotTests {
 
@@ -61,16 +66,36 @@ class MqttListenerAotTests {
 		assertThat(MqttListenerBeanRegistrationAotProcessor.listenerMethods(Listeners.class)).hasSize(4);
 	}
 
+	/**
+	 * Run the starter's AOT contributions as {@code META-INF/spring/aot.factories}
+	 * registers them (the same on every supported Spring Framework line).
+	 */
 	private static RuntimeHints processAheadOfTime(Class<?>... beanClasses) {
-		try (GenericApplicationContext context = new GenericApplicationContext()) {
-			for (Class<?> beanClass : beanClasses) {
-				context.registerBean(beanClass);
+		RuntimeHints hints = new RuntimeHints();
+		GenerationContext generationContext = mock(GenerationContext.class);
+		given(generationContext.getRuntimeHints()).willReturn(hints);
+		SpringFactoriesLoader aotFactories = SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories");
+		List<BeanRegistrationAotProcessor> processors = aotFactories.load(BeanRegistrationAotProcessor.class)
+			.stream()
+			.filter(MqttListenerBeanRegistrationAotProcessor.class::isInstance)
+			.toList();
+		assertThat(processors).as("processor registered in aot.factories").hasSize(1);
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		for (Class<?> beanClass : beanClasses) {
+			beanFactory.registerBeanDefinition(beanClass.getName(), new RootBeanDefinition(beanClass));
+			BeanRegistrationAotContribution contribution = processors.get(0)
+				.processAheadOfTime(RegisteredBean.of(beanFactory, beanClass.getName()));
+			if (contribution != null) {
+				contribution.applyTo(generationContext, mock(BeanRegistrationCode.class));
 			}
-			DefaultGenerationContext generationContext = new DefaultGenerationContext(
-					new ClassNameGenerator(ClassName.get("dev.mqttspring.aottest", "Test")), new InMemoryGeneratedFiles());
-			new ApplicationContextAotGenerator().processAheadOfTime(context, generationContext);
-			return generationContext.getRuntimeHints();
 		}
+		List<RuntimeHintsRegistrar> registrars = aotFactories.load(RuntimeHintsRegistrar.class)
+			.stream()
+			.filter((registrar) -> registrar.getClass().getName().startsWith("dev.mqttspring."))
+			.toList();
+		assertThat(registrars).as("registrar registered in aot.factories").isNotEmpty();
+		registrars.forEach((registrar) -> registrar.registerHints(hints, MqttListenerAotTests.class.getClassLoader()));
+		return hints;
 	}
 
 	public static class Listeners {
