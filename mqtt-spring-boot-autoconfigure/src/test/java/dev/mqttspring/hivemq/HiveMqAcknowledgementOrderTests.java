@@ -2,6 +2,7 @@ package dev.mqttspring.hivemq;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,40 +34,35 @@ class HiveMqAcknowledgementOrderTests {
 	@ParameterizedTest(name = "MQTT {0}")
 	@ValueSource(strings = { "5", "3.1.1" })
 	void byDefaultOtherListenersGetTheirMessagesWhileOneIsBlocked(String version) {
-		CountDownLatch release = new CountDownLatch(1);
-		try (MosquittoBroker broker = MosquittoBroker.builder().config("max_inflight_messages 5").start()) {
-			ListenerTestSupport.runner(broker.url(), version, "order")
-				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true")
-				.withBean(CountDownLatch.class, () -> release)
-				.withUserConfiguration(SlowAndFastListeners.class)
-				.run((context) -> {
-					assertThat(context).hasNotFailed();
-					Recorder recorder = context.getBean(Recorder.class);
-					MqttConnection client = ListenerTestSupport.client(broker.url(), version);
-					try {
-						ListenerTestSupport.publish(client, "order/slow", "hold");
-						await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("slow") == 1);
-						for (int i = 0; i < MESSAGES; i++) {
-							ListenerTestSupport.publish(client, "order/fast", "m" + i);
-						}
-						await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") == MESSAGES);
-						assertThat(recorder.count("slow")).isOne();
-					}
-					finally {
-						release.countDown();
-						ListenerTestSupport.close(client);
-					}
-				});
-		}
+		slowListenerHoldsAMessageWhileFastOnesArePublished(version, (recorder, release) -> {
+			await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") == MESSAGES);
+			assertThat(recorder.count("slow")).isOne();
+		});
 	}
 
 	@ParameterizedTest(name = "MQTT {0}")
 	@ValueSource(strings = { "5", "3.1.1" })
 	void afterProcessingSlowListenerHoldsBackOtherListenersUntilItReturns(String version) {
+		slowListenerHoldsAMessageWhileFastOnesArePublished(version, (recorder, release) -> {
+			await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") > 0);
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+				.until(() -> recorder.count("fast") < MESSAGES);
+			release.countDown();
+			await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") == MESSAGES);
+		}, "mqtt.listener.ack-mode=processed");
+	}
+
+	/**
+	 * Starts the slow and the fast listener on a broker with an in-flight window of 5, holds the slow
+	 * listener in its first message, publishes {@link #MESSAGES} messages to the fast one, then checks.
+	 */
+	private static void slowListenerHoldsAMessageWhileFastOnesArePublished(String version,
+			BiConsumer<Recorder, CountDownLatch> check, String... properties) {
 		CountDownLatch release = new CountDownLatch(1);
 		try (MosquittoBroker broker = MosquittoBroker.builder().config("max_inflight_messages 5").start()) {
 			ListenerTestSupport.runner(broker.url(), version, "order")
-				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true", "mqtt.listener.ack-mode=processed")
+				.withPropertyValues("mqtt.client-library=hivemq", "mqtt.fail-fast=true")
+				.withPropertyValues(properties)
 				.withBean(CountDownLatch.class, () -> release)
 				.withUserConfiguration(SlowAndFastListeners.class)
 				.run((context) -> {
@@ -79,11 +75,7 @@ class HiveMqAcknowledgementOrderTests {
 						for (int i = 0; i < MESSAGES; i++) {
 							ListenerTestSupport.publish(client, "order/fast", "m" + i);
 						}
-						await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") > 0);
-						await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-							.until(() -> recorder.count("fast") < MESSAGES);
-						release.countDown();
-						await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.count("fast") == MESSAGES);
+						check.accept(recorder, release);
 					}
 					finally {
 						release.countDown();

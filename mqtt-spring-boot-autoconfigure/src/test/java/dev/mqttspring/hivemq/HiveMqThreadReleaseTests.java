@@ -1,15 +1,9 @@
 package dev.mqttspring.hivemq;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.mqttspring.testsupport.ChildJvm;
 import dev.mqttspring.testsupport.FreePorts;
 import dev.mqttspring.testsupport.MosquittoBroker;
 import dev.mqttspring.testsupport.TestCertificates;
@@ -67,23 +62,9 @@ class HiveMqThreadReleaseTests {
 	}
 
 	static void assertExits(String expected, String... properties) throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-Dspring.docker.compose.enabled=false", "-cp", System.getProperty("java.class.path"),
-				HiveMqFailingApplication.class.getName()));
-		command.addAll(List.of(properties));
-		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-		List<String> output = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-				lines.lines().forEach(output::add);
-			}
-			catch (IOException ex) {
-				// the process is gone
-			}
-		}, "failing-application-output");
-		reader.setDaemon(true);
-		reader.start();
+		ChildJvm jvm = ChildJvm.start("failing-application", HiveMqFailingApplication.class, List.of(properties));
+		Process child = jvm.process();
+		List<String> output = jvm.output();
 		try {
 			// start-up takes a few seconds on a loaded machine; the JVM must end soon after main returns
 			await().atMost(Duration.ofSeconds(60))

@@ -1,14 +1,8 @@
 package dev.mqttspring.listener;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.testsupport.ChildJvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,23 +48,10 @@ class MqttListenerAckModeCrashTests {
 		String url = ListenerTestSupport.url("mosquitto");
 		String prefix = ListenerTestSupport.prefix();
 		String clientId = "ack-mode-" + UUID.randomUUID().toString().substring(0, 8);
-		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-Dspring.docker.compose.enabled=false", "-cp", System.getProperty("java.class.path"),
-				AckModeKilledListenerApplication.class.getName(), url, version, prefix, clientId, library, ackMode)
-			.redirectErrorStream(true)
-			.start();
-		List<String> output = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-				lines.lines().forEach(output::add);
-			}
-			catch (IOException ex) {
-				// the process is gone
-			}
-		}, "ack-mode-killed-application-output");
-		reader.setDaemon(true);
-		reader.start();
+		ChildJvm jvm = ChildJvm.start("ack-mode-killed-application", AckModeKilledListenerApplication.class,
+				List.of(url, version, prefix, clientId, library, ackMode));
+		Process child = jvm.process();
+		List<String> output = jvm.output();
 		Recorder recorder = new Recorder();
 		MqttConnection client = ListenerTestSupport.client(url, version);
 		ConfigurableApplicationContext second = null;

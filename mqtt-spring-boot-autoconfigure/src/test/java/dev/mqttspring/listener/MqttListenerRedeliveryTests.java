@@ -1,15 +1,10 @@
 package dev.mqttspring.listener;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -32,6 +27,7 @@ import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.support.MqttHeaders;
+import dev.mqttspring.testsupport.ChildJvm;
 import dev.mqttspring.testsupport.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,23 +139,10 @@ class MqttListenerRedeliveryTests {
 		String prefix = ListenerTestSupport.prefix();
 		String topic = prefix + "/orders" + qos;
 		String clientId = "killed-" + UUID.randomUUID().toString().substring(0, 8);
-		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-Dspring.docker.compose.enabled=false", "-cp", System.getProperty("java.class.path"), KilledListenerApplication.class.getName(), url, version, prefix,
-				clientId, persistence, this.store.toString(), library)
-			.redirectErrorStream(true)
-			.start();
-		List<String> output = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-				lines.lines().forEach(output::add);
-			}
-			catch (IOException ex) {
-				// the process is gone
-			}
-		}, "killed-application-output");
-		reader.setDaemon(true);
-		reader.start();
+		ChildJvm jvm = ChildJvm.start("killed-application", KilledListenerApplication.class,
+				List.of(url, version, prefix, clientId, persistence, this.store.toString(), library));
+		Process child = jvm.process();
+		List<String> output = jvm.output();
 		Recorder recorder = new Recorder();
 		MqttConnection client = ListenerTestSupport.client(url, version);
 		ConfigurableApplicationContext second = null;

@@ -82,28 +82,31 @@ class SharedSubscriptionSupportTests {
 
 	@Test
 	void mqtt311GroupListenerGetsAWarningAndAHealthDetail(CapturedOutput output) {
-		String prefix = ListenerTestSupport.prefix();
-		ListenerTestSupport.runner(ListenerTestSupport.MOSQUITTO_URL, "3.1.1", prefix)
-			.withConfiguration(AutoConfigurations.of(MqttHealthContributorAutoConfiguration.class))
-			.withUserConfiguration(GroupListener.class)
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				MqttListenerContainer container = context.getBean(MqttListenerEndpointRegistry.class)
-					.getListenerContainer("grouped");
-				await().atMost(ListenerTestSupport.timeout()).until(() -> !container.getSubscriptionResults().isEmpty());
-				assertThat(output).contains("subscribes to the shared subscription(s) [$share/g/" + prefix + "/jobs] over MQTT 3.1.1")
-					.contains("Check that it receives a message published to '" + prefix + "/jobs'");
-				assertThat(output.toString()).containsOnlyOnce("over MQTT 3.1.1, which cannot announce");
-				Health health = context.getBean(MqttHealthIndicator.class).health(true);
-				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				assertThat(subscription(health, "$share/g/" + prefix + "/jobs")).containsKey("sharedSubscription");
-			});
+		runGroupListenerOnMosquitto("3.1.1", (prefix, container, health) -> {
+			assertThat(output).contains("subscribes to the shared subscription(s) [$share/g/" + prefix + "/jobs] over MQTT 3.1.1")
+				.contains("Check that it receives a message published to '" + prefix + "/jobs'");
+			assertThat(output.toString()).containsOnlyOnce("over MQTT 3.1.1, which cannot announce");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(subscription(health, "$share/g/" + prefix + "/jobs")).containsKey("sharedSubscription");
+		});
 	}
 
 	@Test
 	void mqtt5BrokerWithSharedSubscriptionsNeedsNoWarning(CapturedOutput output) {
+		runGroupListenerOnMosquitto("5", (prefix, container, health) -> {
+			assertThat(container.getSubscriptionResults().get(0).isGranted()).isTrue();
+			assertThat(output).doesNotContain("cannot announce whether the broker supports shared subscriptions");
+			assertThat(subscription(health, "$share/g/" + prefix + "/jobs")).doesNotContainKey("sharedSubscription");
+		});
+	}
+
+	/**
+	 * Runs the group listener against the shared mosquitto, waits for its subscription result and hands
+	 * the topic prefix, the container and the connection's health to the check.
+	 */
+	private static void runGroupListenerOnMosquitto(String version, GroupListenerCheck check) {
 		String prefix = ListenerTestSupport.prefix();
-		ListenerTestSupport.runner(ListenerTestSupport.MOSQUITTO_URL, "5", prefix)
+		ListenerTestSupport.runner(ListenerTestSupport.MOSQUITTO_URL, version, prefix)
 			.withConfiguration(AutoConfigurations.of(MqttHealthContributorAutoConfiguration.class))
 			.withUserConfiguration(GroupListener.class)
 			.run((context) -> {
@@ -111,11 +114,15 @@ class SharedSubscriptionSupportTests {
 				MqttListenerContainer container = context.getBean(MqttListenerEndpointRegistry.class)
 					.getListenerContainer("grouped");
 				await().atMost(ListenerTestSupport.timeout()).until(() -> !container.getSubscriptionResults().isEmpty());
-				assertThat(container.getSubscriptionResults().get(0).isGranted()).isTrue();
-				assertThat(output).doesNotContain("cannot announce whether the broker supports shared subscriptions");
-				Health health = context.getBean(MqttHealthIndicator.class).health(true);
-				assertThat(subscription(health, "$share/g/" + prefix + "/jobs")).doesNotContainKey("sharedSubscription");
+				check.check(prefix, container, context.getBean(MqttHealthIndicator.class).health(true));
 			});
+	}
+
+	@FunctionalInterface
+	private interface GroupListenerCheck {
+
+		void check(String prefix, MqttListenerContainer container, Health health);
+
 	}
 
 	@SuppressWarnings("unchecked")
