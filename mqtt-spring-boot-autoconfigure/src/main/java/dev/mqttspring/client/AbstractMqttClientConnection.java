@@ -588,7 +588,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private void onConnected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
 		boolean reconnect;
-		List<FilterEntry> toSubscribe = new ArrayList<>();
 		this.lock.lock();
 		try {
 			if (!this.running) {
@@ -606,11 +605,19 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				// no session: the broker no longer has the filters of detached subscriptions
 				dropDetached();
 			}
+			List<FilterEntry> toSubscribe = new ArrayList<>();
 			for (FilterEntry entry : this.filters.values()) {
 				if (!sessionPresent || !entry.subscribedInSession) {
 					entry.subscribedInSession = false;
 					toSubscribe.add(entry);
 				}
+			}
+			// the SUBSCRIBE packets go out before anything published once the state reads
+			// CONNECTED (a publisher polling the state, a connected(...) listener): without a
+			// session the broker would route those publishes before the filters exist again.
+			// The client libraries only queue them; their acknowledgements take the lock later
+			for (FilterEntry entry : toSubscribe) {
+				sendSubscribe(entry);
 			}
 			setState(MqttConnectionState.CONNECTED);
 			startKeepAliveWatchdog(limits);
@@ -629,9 +636,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				+ ", session present: " + sessionPresent + ")");
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.connected(serverUri, reconnect, sessionPresent));
-		}
-		for (FilterEntry entry : toSubscribe) {
-			sendSubscribe(entry);
 		}
 		// publishers waiting for room may now send directly; the backlog drains as in-flight slots free
 		this.buffer.signal();

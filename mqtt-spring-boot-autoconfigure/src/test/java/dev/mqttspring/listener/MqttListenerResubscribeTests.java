@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.context.annotation.Bean;
@@ -14,7 +15,9 @@ import org.springframework.context.annotation.Configuration;
 import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttConnectionListener;
 import dev.mqttspring.core.MqttConnectionState;
+import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.testsupport.MosquittoBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +51,42 @@ class MqttListenerResubscribeTests {
 					assertThat(recorder.get("restart")).containsExactly("before", "after");
 					assertThat(context.getBean(MqttListenerEndpointRegistry.class).getListenerContainer("restart")
 						.hasRefusedSubscriptions()).isFalse();
+				});
+		}
+	}
+
+	/**
+	 * Without a session the broker forgets the filters: a message the application publishes as
+	 * soon as it sees the connection again (here from the connected callback, the earliest
+	 * moment) must still reach its own listeners, so the SUBSCRIBE goes out first.
+	 */
+	@ParameterizedTest(name = "{0}, MQTT {1}")
+	@CsvSource({ "hivemq, 5", "hivemq, 3.1.1", "paho, 5", "paho, 3.1.1" })
+	void publishAsSoonAsReconnectedReachesOwnListeners(String library, String version) {
+		try (MosquittoBroker broker = MosquittoBroker.builder().start()) {
+			ListenerTestSupport.runner(broker.url(), version, "restart")
+				.withPropertyValues("mqtt.client-library=" + library, "mqtt.reconnect-delay=100ms",
+						"mqtt.max-reconnect-delay=500ms")
+				.withUserConfiguration(RestartListeners.class)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					Recorder recorder = context.getBean(Recorder.class);
+					MqttConnection connection = context.getBean(MqttConnection.class);
+					MqttTemplate template = context.getBean(MqttTemplate.class);
+					connection.addConnectionListener(new MqttConnectionListener() {
+
+						@Override
+						public void connected(String serverUri, boolean reconnect, boolean sessionPresent) {
+							if (reconnect) {
+								template.publish("restart/topic", "at-reconnect");
+							}
+						}
+
+					});
+					publishAndAwait(broker, version, recorder, "before");
+					broker.restart();
+					await().atMost(ListenerTestSupport.timeout()).until(() -> recorder.get("restart").contains("at-reconnect"));
+					assertThat(recorder.get("restart")).containsExactly("before", "at-reconnect");
 				});
 		}
 	}
