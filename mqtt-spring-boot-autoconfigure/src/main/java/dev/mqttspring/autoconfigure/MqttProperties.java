@@ -169,6 +169,11 @@ public class MqttProperties {
 	private final Persistence persistence = new Persistence();
 
 	/**
+	 * Durable outbox: unacknowledged QoS 1/2 publishes survive an application crash.
+	 */
+	private final Outbox outbox = new Outbox();
+
+	/**
 	 * Defaults for publishing with MqttTemplate.
 	 */
 	private final Template template = new Template();
@@ -367,6 +372,10 @@ public class MqttProperties {
 		return this.embedded;
 	}
 
+	public Outbox getOutbox() {
+		return this.outbox;
+	}
+
 	@Override
 	public String toString() {
 		return "MqttProperties{url=" + this.url + ", clientId=" + this.clientId + ", username=" + this.username
@@ -534,6 +543,71 @@ public class MqttProperties {
 			 */
 			FILE
 
+		}
+
+	}
+
+	/**
+	 * Durable outbox properties.
+	 */
+	public static class Outbox {
+
+		/**
+		 * Whether QoS 1/2 publishes are written to a file before they are sent and removed
+		 * when their future completes, so that those not acknowledged when the application
+		 * died are sent again at the next start (at least once).
+		 */
+		private boolean enabled;
+
+		/**
+		 * Directory of the outbox, used by this connection alone; it must survive a restart
+		 * of the application (not a tmpfs). Required when the outbox is enabled.
+		 */
+		private @Nullable Path directory;
+
+		/**
+		 * Bound of the unacknowledged publishes kept in the outbox (records of topic,
+		 * payload and properties); a publish that would exceed it fails at once.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(256);
+
+		/**
+		 * How often the outbox file is forced to the disk. Writes reach the operating
+		 * system at once, so a crash of the application loses nothing; a power failure
+		 * loses at most this interval. 0 forces every write (much slower).
+		 */
+		private Duration syncInterval = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getSyncInterval() {
+			return this.syncInterval;
+		}
+
+		public void setSyncInterval(Duration syncInterval) {
+			this.syncInterval = syncInterval;
 		}
 
 	}

@@ -59,6 +59,11 @@ final class MqttSettingsFactory {
 		settings.setPublishMaxBlock(properties.getTemplate().getMaxBlock());
 		settings.setOfflineBufferMemory(properties.getOfflineBufferMemory().toBytes());
 		settings.setShutdownTimeout(properties.getShutdownTimeout());
+		if (properties.getOutbox().isEnabled()) {
+			settings.setOutboxDirectory(properties.getOutbox().getDirectory());
+			settings.setOutboxMaxSize(properties.getOutbox().getMaxSize().toBytes());
+			settings.setOutboxSyncInterval(properties.getOutbox().getSyncInterval());
+		}
 		settings.setFailFast(properties.isFailFast());
 		settings.setMaxQos(properties.getMaxQos());
 		if (properties.getMaxPacketSize() != null) {
@@ -137,6 +142,20 @@ final class MqttSettingsFactory {
 		if (properties.getOfflineBufferMemory().isNegative()) {
 			throw new InvalidMqttPropertyException("mqtt.offline-buffer-memory", properties.getOfflineBufferMemory(),
 					"use 0 (no buffering) or a size such as 32MB");
+		}
+		MqttProperties.Outbox outbox = properties.getOutbox();
+		if (outbox.isEnabled() && outbox.getDirectory() == null) {
+			throw new InvalidMqttPropertyException("mqtt.outbox.directory", null, "mqtt.outbox.enabled=true needs a "
+					+ "directory that survives a restart of the application, one per connection, e.g. "
+					+ "mqtt.outbox.directory=/var/lib/my-app/mqtt-outbox");
+		}
+		if (outbox.isEnabled() && outbox.getMaxSize().toBytes() < 1024) {
+			throw new InvalidMqttPropertyException("mqtt.outbox.max-size", outbox.getMaxSize(),
+					"use at least 1KB, e.g. 256MB (the bound of the unacknowledged publishes kept on disk)");
+		}
+		if (outbox.getSyncInterval().isNegative()) {
+			throw new InvalidMqttPropertyException("mqtt.outbox.sync-interval", outbox.getSyncInterval().toMillis() + "ms",
+					"use 0 (force every write to the disk) or a positive duration such as 1s");
 		}
 		if (properties.getListener().getQueueCapacity() < 1) {
 			throw new InvalidMqttPropertyException("mqtt.listener.queue-capacity",

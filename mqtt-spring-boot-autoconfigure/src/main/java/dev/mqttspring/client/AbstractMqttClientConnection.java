@@ -129,6 +129,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final AtomicLong reconnects = new AtomicLong();
 
+	/** The durable outbox (mqtt.outbox.*); open while running. */
+	private volatile @Nullable FileOutbox outbox;
+
+	private final AtomicLong outboxReplayed = new AtomicLong();
+
 	private volatile MqttConnectionState state = MqttConnectionState.STOPPED;
 
 	private volatile Instant stateChangedAt = Instant.now();
@@ -336,10 +341,80 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				throw new MqttConnectException("Could not create the MQTT client for " + this.settings.getServerUris()
 						+ ": " + ex.getMessage(), -1, ex);
 			}
+			openOutbox();
 		}
 		finally {
 			this.lock.unlock();
 		}
+		try {
+			connectFirst();
+		}
+		finally {
+			replayOutbox();
+		}
+	}
+
+	private void openOutbox() {
+		java.nio.file.Path directory = this.settings.getOutboxDirectory();
+		if (directory == null) {
+			return;
+		}
+		FileOutbox opened;
+		try {
+			opened = FileOutbox.open(directory, this.settings.getOutboxMaxSize(), this.settings.getOutboxSyncInterval());
+		}
+		catch (RuntimeException ex) {
+			this.running = false;
+			C created = this.client;
+			this.client = null;
+			if (created != null) {
+				closeClient(created);
+			}
+			throw ex;
+		}
+		this.outbox = opened;
+		long interval = this.settings.getOutboxSyncInterval().toMillis();
+		if (interval > 0) {
+			this.scheduler.scheduleWithFixedDelay(() -> {
+				try {
+					opened.syncNow();
+				}
+				catch (RuntimeException ex) {
+					this.logger.warn("Syncing the outbox of '" + getClientId() + "' failed: " + ex.getMessage());
+				}
+			}, interval, interval, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Send again, in their order, the publishes an earlier run left in the outbox without an
+	 * acknowledgement; on a thread of its own, as they may wait for room in the buffer.
+	 */
+	private void replayOutbox() {
+		FileOutbox current = this.outbox;
+		if (current == null || !this.running) {
+			return;
+		}
+		List<FileOutbox.Replay> replay = current.takeReplay();
+		if (replay.isEmpty()) {
+			return;
+		}
+		this.logger.info("MQTT client '" + getClientId() + "' sends again " + replay.size() + " publishes that an earlier run "
+				+ "left unacknowledged in the outbox " + current.directory());
+		Thread thread = new Thread(() -> {
+			for (FileOutbox.Replay entry : replay) {
+				if (!this.running) {
+					return;
+				}
+				this.outboxReplayed.incrementAndGet();
+				publish(entry.message(), entry.id());
+			}
+		}, "mqtt-outbox-replay-" + getClientId());
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void connectFirst() {
 		this.startingUp = true;
 		CompletableFuture<Void> first = attemptConnect();
 		Duration wait = this.settings.getConnectionTimeout().multipliedBy(Math.max(1, this.settings.getServerUris().size()))
@@ -404,7 +479,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		for (PendingPublish pending : abandoned) {
 			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
-					+ "' stopped before the message to '" + pending.message.topic() + "' could be sent"));
+					+ "' stopped before the message to '" + pending.message.topic() + "' could be sent"
+					+ ((pending.outboxId >= 0) ? "; it stays in the outbox and is sent at the next start" : "")));
 		}
 		if (current != null) {
 			try {
@@ -418,6 +494,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			finally {
 				closeClient(current);
 			}
+		}
+		FileOutbox box = this.outbox;
+		this.outbox = null;
+		if (box != null) {
+			box.close();
 		}
 		setState(MqttConnectionState.STOPPED);
 		this.connectedUri = null;
@@ -925,10 +1006,18 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public CompletableFuture<Void> publish(MqttOutboundMessage message) {
+		return publish(message, -1);
+	}
+
+	private CompletableFuture<Void> publish(MqttOutboundMessage message, long replayedId) {
 		PendingPublish pending = new PendingPublish(message, new CompletableFuture<>());
 		if (!this.running) {
 			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
 					+ "' is not started; the message to '" + message.topic() + "' was not sent"));
+			return pending.future;
+		}
+		FileOutbox box = this.outbox;
+		if (box != null && message.qos() > 0 && !keepInOutbox(box, pending, replayedId)) {
 			return pending.future;
 		}
 		// a client-library thread (a delivery or completion callback) never waits: it is the
@@ -972,6 +1061,41 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return pending.future;
 	}
 
+	/**
+	 * Write a QoS 1/2 publish to the outbox before it is sent; its record goes when its
+	 * future completes, unless the connection is stopping (sent again at the next start) or
+	 * it is a publish of an earlier run that failed again (kept for the next start).
+	 * @return whether the publish may go on
+	 */
+	private boolean keepInOutbox(FileOutbox box, PendingPublish pending, long replayedId) {
+		boolean replayed = replayedId >= 0;
+		try {
+			pending.outboxId = replayed ? replayedId : box.add(pending.message);
+		}
+		catch (RuntimeException ex) {
+			pending.future.completeExceptionally(new MqttDeliveryException(ex.getMessage(),
+					MqttDeliveryException.NO_REASON_CODE, ex));
+			return false;
+		}
+		long id = pending.outboxId;
+		pending.future.whenComplete((result, ex) -> {
+			if (ex == null || (this.running && !replayed)) {
+				try {
+					box.done(id);
+				}
+				catch (RuntimeException failure) {
+					this.logger.warn("The outbox of '" + getClientId() + "' could not record a completed publish (it may "
+							+ "be sent again at the next start): " + failure.getMessage());
+				}
+			}
+			else if (this.running) {
+				this.logger.warn("A publish to '" + pending.message.topic() + "' left in the outbox by an earlier run failed "
+						+ "again; it stays in the outbox for the next start: " + ex.getMessage());
+			}
+		});
+		return true;
+	}
+
 	private String bufferFull(MqttOutboundMessage message) {
 		String why = (this.state == MqttConnectionState.CONNECTED)
 				? "has all " + this.window.limit() + " in-flight slots taken (the broker acknowledges slower than the application publishes)"
@@ -1010,6 +1134,28 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	@Override
 	public long getBlockedPublishNanos() {
 		return this.buffer.blockedNanos();
+	}
+
+	@Override
+	public boolean isOutboxEnabled() {
+		return this.settings.getOutboxDirectory() != null;
+	}
+
+	@Override
+	public int getOutboxMessages() {
+		FileOutbox box = this.outbox;
+		return (box != null) ? box.pendingMessages() : 0;
+	}
+
+	@Override
+	public long getOutboxBytes() {
+		FileOutbox box = this.outbox;
+		return (box != null) ? box.pendingBytes() : 0;
+	}
+
+	@Override
+	public long getOutboxReplayed() {
+		return this.outboxReplayed.get();
 	}
 
 	/**
@@ -1725,6 +1871,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		 * The bytes counted against mqtt.offline-buffer-memory: payload and topic.
 		 */
 		final long bytes;
+
+		/** The record in the outbox; -1 without one. */
+		volatile long outboxId = -1;
 
 		PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {
 			this.message = message;

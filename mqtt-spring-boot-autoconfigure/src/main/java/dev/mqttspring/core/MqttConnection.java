@@ -133,6 +133,39 @@ public interface MqttConnection {
 	}
 
 	/**
+	 * Return whether the durable outbox ({@code mqtt.outbox.*}) is on.
+	 * @return whether publishes are written to the outbox
+	 */
+	default boolean isOutboxEnabled() {
+		return false;
+	}
+
+	/**
+	 * Return the number of publishes in the durable outbox whose future has not completed.
+	 * @return the number
+	 */
+	default int getOutboxMessages() {
+		return 0;
+	}
+
+	/**
+	 * Return the bytes of the publishes in the durable outbox whose future has not completed.
+	 * @return the bytes
+	 */
+	default long getOutboxBytes() {
+		return 0;
+	}
+
+	/**
+	 * Return the number of publishes that an earlier run left in the outbox and that were
+	 * sent again at start-up.
+	 * @return the number
+	 */
+	default long getOutboxReplayed() {
+		return 0;
+	}
+
+	/**
 	 * Register a subscription and subscribe it when connected (again after each reconnect
 	 * without a session). The future completes with the broker's answer to the first
 	 * SUBSCRIBE; a refusal completes it normally with a result that is not granted.

@@ -50,6 +50,12 @@ public final class MqttConnectionSettings {
 
 	private long offlineBufferMemory = 32L * 1024 * 1024;
 
+	private @Nullable Path outboxDirectory;
+
+	private long outboxMaxSize = 256L * 1024 * 1024;
+
+	private Duration outboxSyncInterval = Duration.ofSeconds(1);
+
 	private Duration publishTimeout = Duration.ofSeconds(30);
 
 	private Duration publishMaxBlock = Duration.ofSeconds(30);
@@ -300,6 +306,55 @@ public final class MqttConnectionSettings {
 	 */
 	public void setOfflineBufferSize(int offlineBufferSize) {
 		this.offlineBufferSize = offlineBufferSize;
+	}
+
+	/**
+	 * Return the directory of the durable outbox.
+	 * @return the directory; {@code null} when the outbox is off
+	 */
+	public @Nullable Path getOutboxDirectory() {
+		return this.outboxDirectory;
+	}
+
+	/**
+	 * Set the directory of the durable outbox, used by this connection alone; {@code null}
+	 * turns the outbox off.
+	 * @param outboxDirectory the directory
+	 */
+	public void setOutboxDirectory(@Nullable Path outboxDirectory) {
+		this.outboxDirectory = outboxDirectory;
+	}
+
+	/**
+	 * Return the bound of the unacknowledged publishes kept in the outbox, in bytes.
+	 * @return the bound
+	 */
+	public long getOutboxMaxSize() {
+		return this.outboxMaxSize;
+	}
+
+	/**
+	 * Set the bound of the unacknowledged publishes kept in the outbox, in bytes.
+	 * @param outboxMaxSize the bound
+	 */
+	public void setOutboxMaxSize(long outboxMaxSize) {
+		this.outboxMaxSize = outboxMaxSize;
+	}
+
+	/**
+	 * Return how often the outbox is forced to the disk; zero forces every write.
+	 * @return the interval
+	 */
+	public Duration getOutboxSyncInterval() {
+		return this.outboxSyncInterval;
+	}
+
+	/**
+	 * Set how often the outbox is forced to the disk; zero forces every write.
+	 * @param outboxSyncInterval the interval
+	 */
+	public void setOutboxSyncInterval(Duration outboxSyncInterval) {
+		this.outboxSyncInterval = outboxSyncInterval;
 	}
 
 	/**

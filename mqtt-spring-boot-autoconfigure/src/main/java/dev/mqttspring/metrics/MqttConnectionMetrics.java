@@ -74,6 +74,21 @@ public class MqttConnectionMetrics implements MeterBinder {
 			.description("Time publishers waited for room in the full offline buffer (mqtt.template.max-block)")
 			.tags(this.tags)
 			.register(registry);
+		if (this.connection.isOutboxEnabled()) {
+			Gauge.builder(MqttMetricsNames.OUTBOX_MESSAGES, this.connection, MqttConnection::getOutboxMessages)
+				.description("Publishes in the durable outbox whose future has not completed")
+				.tags(this.tags)
+				.register(registry);
+			Gauge.builder(MqttMetricsNames.OUTBOX_BYTES, this.connection, MqttConnection::getOutboxBytes)
+				.description("Bytes of the publishes in the durable outbox whose future has not completed")
+				.baseUnit("bytes")
+				.tags(this.tags)
+				.register(registry);
+			FunctionCounter.builder(MqttMetricsNames.OUTBOX_REPLAYED, this.connection, MqttConnection::getOutboxReplayed)
+				.description("Publishes an earlier run left in the outbox, sent again at start-up")
+				.tags(this.tags)
+				.register(registry);
+		}
 	}
 
 }

@@ -33,6 +33,21 @@ public final class MqttMetricsNames {
 	public static final String PUBLISH_BLOCKED = "mqtt.publish.blocked";
 
 	/**
+	 * Publishes in the durable outbox whose future has not completed (gauge).
+	 */
+	public static final String OUTBOX_MESSAGES = "mqtt.outbox.messages";
+
+	/**
+	 * Bytes of the publishes in the durable outbox (gauge).
+	 */
+	public static final String OUTBOX_BYTES = "mqtt.outbox.bytes";
+
+	/**
+	 * Publishes an earlier run left in the outbox and sent again at start-up (counter).
+	 */
+	public static final String OUTBOX_REPLAYED = "mqtt.outbox.replayed";
+
+	/**
 	 * Timer: from publish to the broker's acknowledgement at the message's QoS.
 	 */
 	public static final String PUBLISH = "mqtt.publish";

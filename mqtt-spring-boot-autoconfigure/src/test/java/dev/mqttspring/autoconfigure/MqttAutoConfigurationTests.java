@@ -478,10 +478,37 @@ class MqttAutoConfigurationTests {
 	@ParameterizedTest
 	@CsvSource({ "mqtt.max-inflight, 0, 1 to 65535", "mqtt.max-inflight, 70000, 1 to 65535",
 			"mqtt.offline-buffer-size, -1, 0 (no buffering) or more", "mqtt.max-packet-size, 8B, at least 16B",
-			"mqtt.offline-buffer-memory, -1B, 0 (no buffering) or a size" })
+			"mqtt.offline-buffer-memory, -1B, 0 (no buffering) or a size",
+			"mqtt.outbox.sync-interval, -1000ms, 0 (force every write to the disk) or a positive duration" })
 	void outOfRangeNumberIsRejected(String property, String value, String rule) {
 		this.runner.withPropertyValues(property + "=" + value)
 			.run((context) -> assertInvalid(context, property, value, rule));
+	}
+
+	@Test
+	void outboxNeedsADirectory() {
+		this.runner.withPropertyValues("mqtt.outbox.enabled=true").run((context) -> {
+			InvalidMqttPropertyException ex = findInvalid(context);
+			assertThat(ex.getProperty()).isEqualTo("mqtt.outbox.directory");
+			assertThat(ex.getMessage()).contains("mqtt.outbox.enabled=true needs a directory that survives a restart");
+		});
+		this.runner.withPropertyValues("mqtt.outbox.enabled=true", "mqtt.outbox.directory=" + certificateDirectory.resolve("outbox"), "mqtt.outbox.max-size=10B")
+			.run((context) -> assertInvalid(context, "mqtt.outbox.max-size", "10B", "at least 1KB"));
+	}
+
+	@Test
+	void outboxPropertiesReachTheSettingsOnlyWhenEnabled(@TempDir Path outbox) {
+		this.runner.withPropertyValues("mqtt.outbox.directory=" + outbox).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(MqttConnectionSettings.class).getOutboxDirectory()).isNull();
+		});
+		this.runner.withPropertyValues("mqtt.outbox.enabled=true", "mqtt.outbox.directory=" + outbox,
+				"mqtt.outbox.max-size=8MB", "mqtt.outbox.sync-interval=0").run((context) -> {
+					MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+					assertThat(settings.getOutboxDirectory()).isEqualTo(outbox);
+					assertThat(settings.getOutboxMaxSize()).isEqualTo(8L * 1024 * 1024);
+					assertThat(settings.getOutboxSyncInterval()).isZero();
+				});
 	}
 
 	@Test

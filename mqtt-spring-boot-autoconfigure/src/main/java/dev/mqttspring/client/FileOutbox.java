@@ -1,0 +1,488 @@
+package dev.mqttspring.client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttUserProperty;
+
+/**
+ * The durable outbox ({@code mqtt.outbox.*}): an append-only file in which every QoS 1/2
+ * publish is written before it is sent and marked done when its future completes, so that
+ * a publish whose future had not completed when the application died is sent again at the
+ * next start (at least once).
+ * <p>
+ * Records are {@code [length][crc32][type][id][body]}; a torn last record (the process
+ * died while writing it) fails its checksum and is cut off on open. The file is emptied
+ * whenever nothing is pending and rewritten with the pending records only when it grows
+ * past twice the bytes pending or the limit; the pending records themselves are bounded by
+ * {@code mqtt.outbox.max-size}. Writes go to the operating system at once (a crash of the
+ * JVM loses nothing); {@code mqtt.outbox.sync-interval} decides how often they are forced
+ * to the disk (what a power failure can lose).
+ */
+final class FileOutbox implements AutoCloseable {
+
+	static final String FILE_NAME = "outbox.log";
+
+	private static final byte ADD = 1;
+
+	private static final byte DONE = 2;
+
+	/** Length, checksum, type and id. */
+	private static final int HEADER = 4 + 4 + 1 + 8;
+
+	private static final long COMPACT_MIN_BYTES = 1024 * 1024;
+
+	private final Path directory;
+
+	private final Path file;
+
+	private final long maxBytes;
+
+	private final Duration syncInterval;
+
+	private final FileChannel lockChannel;
+
+	private final FileLock fileLock;
+
+	private FileChannel channel;
+
+	/** Pending records by id, in the order they were written. */
+	private final Map<Long, Pending> pending = new LinkedHashMap<>();
+
+	private final List<Replay> toReplay;
+
+	private long pendingBytes;
+
+	private long nextId;
+
+	private long fileBytes;
+
+	private long lastSync = System.nanoTime();
+
+	private boolean dirty;
+
+	private boolean closed;
+
+	private FileOutbox(Path directory, long maxBytes, Duration syncInterval) throws IOException {
+		this.directory = directory;
+		this.file = directory.resolve(FILE_NAME);
+		this.maxBytes = maxBytes;
+		this.syncInterval = syncInterval;
+		Files.createDirectories(directory);
+		// a lock file of its own: compaction replaces the outbox file
+		this.lockChannel = FileChannel.open(directory.resolve(FILE_NAME + ".lock"), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE);
+		FileLock lock;
+		try {
+			lock = this.lockChannel.tryLock();
+		}
+		catch (OverlappingFileLockException ex) {
+			lock = null;
+		}
+		if (lock == null) {
+			this.lockChannel.close();
+			throw new IllegalStateException("The outbox directory '" + directory + "' (mqtt.outbox.directory) is in use by "
+					+ "another connection or process; give each connection and application instance its own directory");
+		}
+		this.fileLock = lock;
+		Files.deleteIfExists(directory.resolve(FILE_NAME + ".compact"));
+		this.channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+				StandardOpenOption.WRITE);
+		this.toReplay = load();
+	}
+
+	/**
+	 * Open (or create) the outbox in the given directory and read what an earlier run left
+	 * pending.
+	 * @param directory the directory, used by this connection alone
+	 * @param maxBytes the bound of the pending records
+	 * @param syncInterval how often writes are forced to the disk; zero forces each one
+	 * @return the outbox
+	 */
+	static FileOutbox open(Path directory, long maxBytes, Duration syncInterval) {
+		try {
+			return new FileOutbox(directory, maxBytes, syncInterval);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not open the outbox in '" + directory + "' (mqtt.outbox.directory): "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	private List<Replay> load() throws IOException {
+		long size = this.channel.size();
+		List<Replay> replay = new ArrayList<>();
+		long position = 0;
+		ByteBuffer header = ByteBuffer.allocate(HEADER);
+		Map<Long, Replay> byId = new LinkedHashMap<>();
+		while (position + HEADER <= size) {
+			header.clear();
+			readFully(header, position);
+			header.flip();
+			int length = header.getInt();
+			int crc = header.getInt();
+			byte type = header.get();
+			long id = header.getLong();
+			if (length < 0 || position + HEADER + length > size || (type != ADD && type != DONE)) {
+				break;
+			}
+			ByteBuffer body = ByteBuffer.allocate(length);
+			readFully(body, position + HEADER);
+			CRC32 checksum = new CRC32();
+			checksum.update(type);
+			checksum.update(longBytes(id));
+			checksum.update(body.array());
+			if ((int) checksum.getValue() != crc) {
+				break;
+			}
+			if (type == ADD) {
+				byId.put(id, new Replay(id, decode(body.array()), HEADER + length));
+			}
+			else {
+				byId.remove(id);
+			}
+			this.nextId = Math.max(this.nextId, id + 1);
+			position += HEADER + length;
+		}
+		// a torn tail (the process died while writing it) or garbage after the last good record
+		this.channel.truncate(position);
+		this.fileBytes = position;
+		this.channel.position(position);
+		for (Replay entry : byId.values()) {
+			this.pending.put(entry.id(), new Pending(entry.bytes()));
+			this.pendingBytes += entry.bytes();
+			replay.add(entry);
+		}
+		return replay;
+	}
+
+	private void readFully(ByteBuffer buffer, long position) throws IOException {
+		long at = position;
+		while (buffer.hasRemaining()) {
+			int read = this.channel.read(buffer, at);
+			if (read < 0) {
+				throw new EOFException();
+			}
+			at += read;
+		}
+	}
+
+	/**
+	 * Return the records an earlier run left pending, in the order they were published, and
+	 * forget them here (they stay pending in the file until {@link #done(long)}).
+	 * @return the records to send again
+	 */
+	synchronized List<Replay> takeReplay() {
+		List<Replay> result = new ArrayList<>(this.toReplay);
+		this.toReplay.clear();
+		return result;
+	}
+
+	/**
+	 * Write a publish before it is sent.
+	 * @param message the message
+	 * @return its id, to pass to {@link #done(long)}
+	 * @throws OutboxFullException when the pending records would exceed the limit
+	 */
+	synchronized long add(MqttOutboundMessage message) {
+		byte[] body = encode(message);
+		long bytes = HEADER + body.length;
+		if (this.closed) {
+			throw new IllegalStateException("The outbox in '" + this.directory + "' is closed");
+		}
+		if (this.pendingBytes + bytes > this.maxBytes) {
+			throw new OutboxFullException("The outbox in '" + this.directory + "' holds " + this.pending.size()
+					+ " unacknowledged messages (" + this.pendingBytes + " bytes); the message to '" + message.topic() + "' ("
+					+ bytes + " bytes) would exceed mqtt.outbox.max-size=" + this.maxBytes + " bytes; it was not sent. Raise "
+					+ "mqtt.outbox.max-size or retry when the broker acknowledges again");
+		}
+		long id = this.nextId++;
+		write(ADD, id, body);
+		this.pending.put(id, new Pending(bytes));
+		this.pendingBytes += bytes;
+		return id;
+	}
+
+	/**
+	 * Mark a publish done: acknowledged, or failed with a cause the application was told.
+	 * @param id the id from {@link #add(MqttOutboundMessage)} or a {@link Replay}
+	 */
+	synchronized void done(long id) {
+		Pending entry = this.pending.remove(id);
+		if (entry == null || this.closed) {
+			return;
+		}
+		this.pendingBytes -= entry.bytes;
+		try {
+			if (this.pending.isEmpty()) {
+				// nothing pending: start the file afresh (the common case between bursts)
+				this.channel.truncate(0);
+				this.channel.position(0);
+				this.fileBytes = 0;
+				this.dirty = true;
+				syncIfDue();
+				return;
+			}
+			write(DONE, id, new byte[0]);
+			if (this.fileBytes > Math.max(COMPACT_MIN_BYTES, Math.min(this.maxBytes, 2 * this.pendingBytes))) {
+				compact();
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write to the outbox in '" + this.directory + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	private void write(byte type, long id, byte[] body) {
+		ByteBuffer record = ByteBuffer.allocate(HEADER + body.length);
+		CRC32 checksum = new CRC32();
+		checksum.update(type);
+		checksum.update(longBytes(id));
+		checksum.update(body);
+		record.putInt(body.length).putInt((int) checksum.getValue()).put(type).putLong(id).put(body).flip();
+		try {
+			while (record.hasRemaining()) {
+				this.channel.write(record);
+			}
+			this.fileBytes += HEADER + body.length;
+			this.dirty = true;
+			syncIfDue();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write to the outbox in '" + this.directory + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	private void syncIfDue() throws IOException {
+		long now = System.nanoTime();
+		if (this.dirty && now - this.lastSync >= this.syncInterval.toNanos()) {
+			this.channel.force(false);
+			this.dirty = false;
+			this.lastSync = now;
+		}
+	}
+
+	/**
+	 * Rewrite the file with the pending records only: into a new file, forced to the disk and
+	 * moved over the old one, so that a crash during the rewrite leaves one of the two whole.
+	 */
+	private void compact() throws IOException {
+		Path next = this.directory.resolve(FILE_NAME + ".compact");
+		long position = 0;
+		try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.TRUNCATE_EXISTING)) {
+			long at = 0;
+			ByteBuffer header = ByteBuffer.allocate(HEADER);
+			while (at + HEADER <= this.fileBytes) {
+				header.clear();
+				readFully(header, at);
+				header.flip();
+				int length = header.getInt();
+				header.getInt();
+				byte type = header.get();
+				long id = header.getLong();
+				if (type == ADD && this.pending.containsKey(id)) {
+					long copied = 0;
+					while (copied < HEADER + length) {
+						copied += this.channel.transferTo(at + copied, HEADER + length - copied, out);
+					}
+					position += copied;
+				}
+				at += HEADER + length;
+			}
+			out.force(false);
+		}
+		Files.move(next, this.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		this.channel.close();
+		this.channel = FileChannel.open(this.file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+		this.channel.position(position);
+		this.fileBytes = position;
+		this.dirty = false;
+		this.lastSync = System.nanoTime();
+	}
+
+	/**
+	 * Force what was written to the disk if the interval has passed (called by the
+	 * connection's scheduler so that a quiet outbox is synced too).
+	 */
+	synchronized void syncNow() {
+		if (this.closed || !this.dirty) {
+			return;
+		}
+		try {
+			this.channel.force(false);
+			this.dirty = false;
+			this.lastSync = System.nanoTime();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not sync the outbox in '" + this.directory + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	synchronized int pendingMessages() {
+		return this.pending.size();
+	}
+
+	synchronized long pendingBytes() {
+		return this.pendingBytes;
+	}
+
+	synchronized long fileBytes() {
+		return this.fileBytes;
+	}
+
+	Path directory() {
+		return this.directory;
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			if (this.dirty) {
+				this.channel.force(false);
+			}
+			this.channel.close();
+			this.fileLock.release();
+			this.lockChannel.close();
+		}
+		catch (IOException ex) {
+			// the records are written; a failed release goes with the process
+		}
+	}
+
+	private static byte[] longBytes(long value) {
+		return ByteBuffer.allocate(8).putLong(value).array();
+	}
+
+	static byte[] encode(MqttOutboundMessage message) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.payload().length + message.topic().length() + 32);
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			out.writeByte(message.qos());
+			out.writeBoolean(message.retain());
+			writeString(out, message.topic());
+			MqttMessageProperties properties = message.properties();
+			writeString(out, properties.getContentType());
+			writeString(out, properties.getResponseTopic());
+			writeBytes(out, properties.getCorrelationData());
+			out.writeLong((properties.getMessageExpiryInterval() != null) ? properties.getMessageExpiryInterval() : -1);
+			Boolean utf8 = properties.getPayloadFormatUtf8();
+			out.writeByte((utf8 == null) ? -1 : (utf8 ? 1 : 0));
+			out.writeInt(properties.getUserProperties().size());
+			for (MqttUserProperty property : properties.getUserProperties()) {
+				writeString(out, property.name());
+				writeString(out, property.value());
+			}
+			out.writeInt(message.payload().length);
+			out.write(message.payload());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	static MqttOutboundMessage decode(byte[] body) throws IOException {
+		DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+		int qos = in.readByte();
+		boolean retain = in.readBoolean();
+		String topic = readString(in);
+		MqttMessageProperties.Builder properties = MqttMessageProperties.builder();
+		properties.contentType(readString(in));
+		properties.responseTopic(readString(in));
+		properties.correlationData(readBytes(in));
+		long expiry = in.readLong();
+		if (expiry >= 0) {
+			properties.messageExpiryInterval(expiry);
+		}
+		byte utf8 = in.readByte();
+		if (utf8 >= 0) {
+			properties.payloadFormatUtf8(utf8 == 1);
+		}
+		int userProperties = in.readInt();
+		for (int i = 0; i < userProperties; i++) {
+			properties.userProperty(readString(in), readString(in));
+		}
+		byte[] payload = new byte[in.readInt()];
+		in.readFully(payload);
+		return new MqttOutboundMessage(topic, payload, qos, retain, properties.build());
+	}
+
+	private static void writeString(DataOutputStream out, @Nullable String value) throws IOException {
+		writeBytes(out, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null);
+	}
+
+	private static void writeBytes(DataOutputStream out, byte @Nullable [] value) throws IOException {
+		if (value == null) {
+			out.writeInt(-1);
+			return;
+		}
+		out.writeInt(value.length);
+		out.write(value);
+	}
+
+	private static @Nullable String readString(DataInputStream in) throws IOException {
+		byte[] bytes = readBytes(in);
+		return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+	}
+
+	private static byte @Nullable [] readBytes(DataInputStream in) throws IOException {
+		int length = in.readInt();
+		if (length < 0) {
+			return null;
+		}
+		byte[] bytes = new byte[length];
+		in.readFully(bytes);
+		return bytes;
+	}
+
+	/**
+	 * A record an earlier run left pending.
+	 * @param id its id
+	 * @param message the message
+	 * @param bytes its size in the file
+	 */
+	record Replay(long id, MqttOutboundMessage message, long bytes) {
+	}
+
+	private record Pending(long bytes) {
+	}
+
+	/**
+	 * The pending records would exceed {@code mqtt.outbox.max-size}.
+	 */
+	static final class OutboxFullException extends RuntimeException {
+
+		OutboxFullException(String message) {
+			super(message);
+		}
+
+	}
+
+}
