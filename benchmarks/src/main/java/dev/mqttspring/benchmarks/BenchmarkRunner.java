@@ -182,7 +182,7 @@ public final class BenchmarkRunner {
 		/**
 		 * Investigation variants, run only when named with --contenders.
 		 */
-		static final Set<String> EXTRA = Set.of("a-manual", "a-manual-q1", "d-sub", "d-pub");
+		static final Set<String> EXTRA = Set.of("a-manual", "a-manual-q1", "d-sub", "d-pub", "d-ob");
 
 		private Contenders() {
 		}

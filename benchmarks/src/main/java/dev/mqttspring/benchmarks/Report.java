@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Report {
 
-	private static final List<String> RATIO_BASES = List.of("a", "a-buf", "b", "c", "d-p", "e");
+	private static final List<String> RATIO_BASES = List.of("a", "a-buf", "b", "c", "d-p", "d-ob", "e");
 
 	final Map<String, Object> environment = new LinkedHashMap<>();
 

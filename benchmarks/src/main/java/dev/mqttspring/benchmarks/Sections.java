@@ -29,10 +29,27 @@ final class Sections {
 		return List.of(new ContenderSpec("d", "(d) starter", false, StarterContender::new),
 				new ContenderSpec("d-p", "(d-p) starter, mqtt.client-library=paho", false,
 						() -> new StarterContender(StarterContender.Split.NONE, "mqtt.client-library=paho")),
+				new ContenderSpec("d-ob", "(d-ob) starter, mqtt.outbox.enabled=true", false,
+						() -> new StarterContender(StarterContender.Split.NONE, "mqtt.outbox.enabled=true",
+								"mqtt.outbox.directory=" + outboxDirectory())),
 				new ContenderSpec("d-sub", "(d-sub) raw Paho -> starter listener", false,
 						() -> new StarterContender(StarterContender.Split.RAW_PUBLISHER)),
 				new ContenderSpec("d-pub", "(d-pub) starter template -> raw Paho", false,
 						() -> new StarterContender(StarterContender.Split.RAW_SUBSCRIBER)));
+	}
+
+	/**
+	 * A fresh directory for each (d-ob) application: each outbox locks its own.
+	 */
+	private static String outboxDirectory() {
+		try {
+			java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("bench-outbox-");
+			directory.toFile().deleteOnExit();
+			return directory.toString();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	static void scaling(BenchmarkRunner.Options options, Broker broker, Report report) throws Exception {
