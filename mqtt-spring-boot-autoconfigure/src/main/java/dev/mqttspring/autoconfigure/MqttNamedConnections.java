@@ -19,6 +19,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.EnvironmentAware;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.Assert;
@@ -80,6 +81,8 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 
 	static final String PREFIX = "mqtt.connections";
 
+	private static final String DEFAULT_PUBLISH_METRICS_BEAN_NAME = "mqttPublishMetrics";
+
 	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
 	private static final String HIVEMQ_EMBEDDED = "com.hivemq.embedded.EmbeddedHiveMQ";
@@ -125,6 +128,21 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 			return beanFactory().getBean(MqttConnection.class);
 		}
 		return beanFactory().getBean(name + CONNECTION_BEAN_SUFFIX, MqttConnection.class);
+	}
+
+	/**
+	 * Return the name of a connection.
+	 * @param connection a connection
+	 * @return its name, {@value #DEFAULT} for the default connection, or {@code null} for a
+	 * connection that is neither
+	 */
+	public @Nullable String getName(MqttConnection connection) {
+		for (Map.Entry<String, MqttConnection> entry : getConnections().entrySet()) {
+			if (entry.getValue() == connection) {
+				return entry.getKey();
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -200,12 +218,27 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 		try {
 			return MqttTemplateConfiguration.createTemplate(getConnection(name), getProperties(name), messageConverter(),
 					eventPublisher(),
-					beanFactory.getBeanProvider(MqttPublishObserver.class).orderedStream().toList(),
+					publishObservers(beanFactory),
 					beanFactory.getBeanProvider(MqttTemplateCustomizer.class).orderedStream().toList());
 		}
 		catch (InvalidMqttPropertyException ex) {
 			throw forConnection(ex, name);
 		}
+	}
+
+	/**
+	 * The publish observers of a named connection's template: all {@link MqttPublishObserver}
+	 * beans but the default connection's publish metrics.
+	 */
+	private static List<MqttPublishObserver> publishObservers(ListableBeanFactory beanFactory) {
+		List<MqttPublishObserver> observers = new ArrayList<>();
+		for (String beanName : beanFactory.getBeanNamesForType(MqttPublishObserver.class)) {
+			if (!DEFAULT_PUBLISH_METRICS_BEAN_NAME.equals(beanName)) {
+				observers.add(beanFactory.getBean(beanName, MqttPublishObserver.class));
+			}
+		}
+		AnnotationAwareOrderComparator.sort(observers);
+		return observers;
 	}
 
 	DefaultMqttListenerContainerFactory listenerContainerFactory(String name) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,15 +14,26 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
+import dev.mqttspring.actuate.MqttEndpoint;
 import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.annotation.TopicVariable;
+import dev.mqttspring.autoconfigure.actuate.MqttEndpointAutoConfiguration;
+import dev.mqttspring.autoconfigure.health.MqttHealthContributorAutoConfiguration;
+import dev.mqttspring.autoconfigure.metrics.MqttMetricsAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionState;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.MqttVersion;
+import dev.mqttspring.metrics.MqttMetricsNames;
 import dev.mqttspring.testsupport.MosquittoBroker;
 import dev.mqttspring.testsupport.TestCertificates;
 
@@ -70,7 +82,11 @@ class MqttNamedConnectionsIntegrationTests {
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class,
-					MqttNamedConnectionsAutoConfiguration.class, MqttAutoConfiguration.class))
+					MqttNamedConnectionsAutoConfiguration.class, MqttAutoConfiguration.class,
+					MqttHealthContributorAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+					MqttMetricsAutoConfiguration.class, MqttEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=mqtt")
 			.withPropertyValues("mqtt.url=" + edge.url(), "mqtt.username=edge-user", "mqtt.password=edge-secret",
 					"mqtt.version=3.1.1", "mqtt.reconnect-delay=100ms", "mqtt.max-reconnect-delay=300ms",
 					"mqtt.fail-fast=true", "mqtt.connections.cloud.url=" + cloud.sslUrl(),
@@ -81,7 +97,7 @@ class MqttNamedConnectionsIntegrationTests {
 
 	@Test
 	void bridgesBothWaysKeepsListenersApartAndSurvivesAnOutageOfOneBroker() {
-		runner().withUserConfiguration(Bridge.class).run((context) -> {
+		runner().withBean("bridge", Bridge.class).run((context) -> {
 			assertThat(context).hasNotFailed();
 			MqttConnection edgeConnection = context.getBean(MqttConnection.class);
 			MqttConnection cloudConnection = context.getBean("cloudMqttConnection", MqttConnection.class);
@@ -103,9 +119,46 @@ class MqttNamedConnectionsIntegrationTests {
 			assertThat(bridge.edgeAlerts).isEmpty();
 			assertThat(bridge.cloudReadings).isEmpty();
 
+			// one health entry, meter set and endpoint entry per connection
+			CompositeHealthContributor health = context.getBean("mqttHealthContributor",
+					CompositeHealthContributor.class);
+			assertThat(status(health, "default")).isEqualTo(Status.UP);
+			assertThat(status(health, "cloud")).isEqualTo(Status.UP);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get(MqttMetricsNames.CLIENT_CONNECTED).tag("connection", "cloud").gauge().value())
+				.isEqualTo(1);
+			assertThat(meters.get(MqttMetricsNames.PUBLISH).tag("connection", "cloud").timer().count()).isPositive();
+			assertThat(meters.get(MqttMetricsNames.PUBLISH)
+				.tag("connection", "default")
+				.tag("client.id", edgeConnection.getClientId())
+				.timer()
+				.count()).isPositive();
+			assertThat(meters.get(MqttMetricsNames.LISTENER_RECEIVED)
+				.tag("listener.id", "bridge.command")
+				.tag("connection", "cloud")
+				.tag("client.id", cloudConnection.getClientId())
+				.functionCounter()
+				.count()).isEqualTo(1);
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(meters.get(MqttMetricsNames.LISTENER)
+					.tag("listener.id", "bridge.cloudAlert")
+					.tag("connection", "cloud")
+					.timer()
+					.count()).isEqualTo(1));
+			MqttEndpoint.MqttDescriptor endpoint = context.getBean(MqttEndpoint.class).mqtt();
+			assertThat(endpoint.connections()).containsOnlyKeys("default", "cloud");
+			assertThat(endpoint.connections().get("cloud").listeners()).containsExactlyInAnyOrder("bridge.command",
+					"bridge.cloudAlert", "bridge.cloudReading");
+			assertThat(endpoint.connections().get("cloud").connection().url()).isEqualTo(cloud.sslUrl());
+			assertThat(endpoint.listeners()).filteredOn((listener) -> listener.id().equals("bridge.reading"))
+				.singleElement()
+				.satisfies((listener) -> assertThat(listener.connection()).isEqualTo("default"));
+
 			// the cloud broker goes away: the edge connection stays up and keeps delivering
 			cloud.stop();
 			await().atMost(WAIT).until(() -> cloudConnection.getState() != MqttConnectionState.CONNECTED);
+			assertThat(status(health, "cloud")).isEqualTo(Status.DOWN);
+			assertThat(status(health, "default")).isEqualTo(Status.UP);
 			edgeTemplate.publish("readings/s2", "42.0").get();
 			await().atMost(WAIT).untilAsserted(() -> assertThat(bridge.edgeReadings).contains("s2:42.0"));
 			assertThat(edgeConnection.getState()).isEqualTo(MqttConnectionState.CONNECTED);
@@ -132,6 +185,10 @@ class MqttNamedConnectionsIntegrationTests {
 				assertThat(cloudConnection.getState()).isNotEqualTo(MqttConnectionState.CONNECTED);
 				assertThat(cloudConnection.getLastFailure()).doesNotContain("wrong").doesNotContain("cloud-secret");
 			});
+	}
+
+	private static Status status(CompositeHealthContributor health, String connection) {
+		return ((HealthIndicator) health.getContributor(connection)).health().getStatus();
 	}
 
 	/**
