@@ -327,7 +327,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 										+ "sets none)" : "")
 								+ "; a broker keeps one session per client id and disconnects the older client, so "
 								+ "every connection needs its own; set " + PREFIX + "." + name + ".client-id to another "
-								+ "value, e.g. '" + clientId + "-" + name + "'");
+								+ "value, e.g. '" + clientId + "-" + name + "' (an empty value gives a random one)");
 			}
 		}
 	}
@@ -336,7 +336,16 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 		MqttProperties properties = binder.bind("mqtt", MqttProperties.class).orElseGet(MqttProperties::new);
 		properties.getConnections().clear();
 		binder.bind(PREFIX + "." + name, Bindable.ofInstance(properties));
+		// an empty value clears an inherited one, e.g. the credentials of mqtt.*
+		properties.setUsername(emptyToNull(properties.getUsername()));
+		properties.setPassword(emptyToNull(properties.getPassword()));
+		properties.setClientId(emptyToNull(properties.getClientId()));
+		properties.getSsl().setBundle(emptyToNull(properties.getSsl().getBundle()));
 		return properties;
+	}
+
+	private static @Nullable String emptyToNull(@Nullable String value) {
+		return (value == null || value.isEmpty()) ? null : value;
 	}
 
 	/**

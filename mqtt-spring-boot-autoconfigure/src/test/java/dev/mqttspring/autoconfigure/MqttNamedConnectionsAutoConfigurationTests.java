@@ -89,6 +89,20 @@ class MqttNamedConnectionsAutoConfigurationTests {
 	}
 
 	@Test
+	void emptyValueClearsAnInheritedOne() {
+		this.runner
+			.withPropertyValues("mqtt.username=edge", "mqtt.password=edge-secret", "mqtt.connections.cloud.username=",
+					"mqtt.connections.cloud.password=")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MqttProperties cloud = context.getBean(MqttNamedConnections.class).getProperties("cloud");
+				assertThat(cloud.getUsername()).isNull();
+				assertThat(cloud.getPassword()).isNull();
+				assertThat(context.getBean(MqttProperties.class).getUsername()).isEqualTo("edge");
+			});
+	}
+
+	@Test
 	void subscribeRoutesListenersToTheirConnection() {
 		this.runner.withPropertyValues("mqtt.connections.cloud.url=" + OTHER_CLOSED_URL)
 			.withUserConfiguration(Listeners.class)
