@@ -255,9 +255,13 @@ public class MqttListenerAnnotationBeanPostProcessor
 				}
 			}
 		}
+		String fix = connection.matches("[a-z][a-z0-9-]*")
+				? "configure it with mqtt.connections." + connection + ".url (its other keys inherit mqtt.*), or use one of "
+						+ known
+				: "connection names consist of lowercase letters, digits and '-' and start with a letter; use one of "
+						+ known;
 		throw new BeanInitializationException("@MqttSubscribe on " + description + " names the connection '" + connection
-				+ "', but there is no connection of that name (connections: " + known + "); configure it with "
-				+ "mqtt.connections." + connection + ".url (its other keys inherit mqtt.*), or use one of " + known
+				+ "', but there is no connection of that name (connections: " + known + "); " + fix
 				+ " (no connection attribute: 'default')");
 	}
 
