@@ -52,7 +52,7 @@ record EmbeddedMqttContextCustomizer(int port, int webSocketPort, int maxQos, Li
 		((BeanDefinitionRegistry) context.getBeanFactory()).registerBeanDefinition(BEAN_NAME, definition);
 	}
 
-	private List<String> connectionNames(Environment environment) {
+	List<String> connectionNames(Environment environment) {
 		if (!this.connections.contains(EmbeddedMqtt.ALL_CONNECTIONS)) {
 			return this.connections;
 		}
