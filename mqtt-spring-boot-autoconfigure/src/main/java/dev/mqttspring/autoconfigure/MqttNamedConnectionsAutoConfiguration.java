@@ -27,8 +27,9 @@ import dev.mqttspring.core.MqttTemplate;
  * each name, the beans {@code <name>MqttConnectionDetails}, {@code <name>MqttConnection},
  * {@code <name>MqttTemplate} and {@code <name>MqttListenerContainerFactory}, injectable with
  * {@code @Qualifier("<name>")} and never in place of the default connection's beans. A bean
- * the application defines as {@code <name>MqttConnectionDetails} replaces the one from
- * properties (to point a named connection at a container or an embedded broker in a test).
+ * the application defines with one of these names replaces it, e.g.
+ * {@code <name>MqttConnectionDetails} to point a named connection at a container or an
+ * embedded broker in a test.
  * Runs before the other MQTT auto-configurations so that such a bean does not count as the
  * default connection's details.
  *
@@ -62,18 +63,8 @@ public final class MqttNamedConnectionsAutoConfiguration {
 			connections.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 			registry.registerBeanDefinition(MqttNamedConnections.BEAN_NAME, connections);
 			for (String name : names) {
-				String details = name + MqttNamedConnections.CONNECTION_DETAILS_BEAN_SUFFIX;
-				if (registry.containsBeanDefinition(details)) {
-					// the application's own details for this connection: not the default connection's
-					BeanDefinition own = registry.getBeanDefinition(details);
-					if (own instanceof AbstractBeanDefinition definition) {
-						definition.setDefaultCandidate(false);
-						definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
-					}
-				}
-				else {
-					register(registry, details, "connectionDetails", name, MqttConnectionDetails.class);
-				}
+				register(registry, name + MqttNamedConnections.CONNECTION_DETAILS_BEAN_SUFFIX, "connectionDetails", name,
+						MqttConnectionDetails.class);
 				register(registry, name + MqttNamedConnections.CONNECTION_BEAN_SUFFIX, "connection", name,
 						MqttConnection.class);
 				register(registry, name + MqttNamedConnections.TEMPLATE_BEAN_SUFFIX, "template", name,
@@ -83,8 +74,20 @@ public final class MqttNamedConnectionsAutoConfiguration {
 			}
 		}
 
+		/**
+		 * Register a bean of a named connection, or qualify the application's own bean of
+		 * that name, which then replaces it.
+		 */
 		private static void register(BeanDefinitionRegistry registry, String beanName, String factoryMethod, String name,
 				Class<?> type) {
+			if (registry.containsBeanDefinition(beanName)) {
+				// not a default candidate: never injected in place of the default connection's bean
+				if (registry.getBeanDefinition(beanName) instanceof AbstractBeanDefinition own) {
+					own.setDefaultCandidate(false);
+					own.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
+				}
+				return;
+			}
 			RootBeanDefinition definition = new RootBeanDefinition();
 			definition.setFactoryBeanName(MqttNamedConnections.BEAN_NAME);
 			definition.setFactoryMethodName(factoryMethod);
