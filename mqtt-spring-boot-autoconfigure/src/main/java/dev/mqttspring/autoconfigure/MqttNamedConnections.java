@@ -95,6 +95,8 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 
 	private @Nullable ApplicationEventPublisher eventPublisher;
 
+	private volatile @Nullable List<String> names;
+
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
@@ -115,7 +117,12 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 	 * @return the names, without {@value #DEFAULT}
 	 */
 	public List<String> getNames() {
-		return names(environment());
+		List<String> names = this.names;
+		if (names == null) {
+			names = List.copyOf(names(environment()));
+			this.names = names;
+		}
+		return names;
 	}
 
 	/**
