@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -169,10 +170,14 @@ class MqttNamedConnectionsAutoConfigurationTests {
 	void equalClientIdsOfTwoNamedConnectionsFail() {
 		this.runner
 			.withPropertyValues("mqtt.connections.edge.client-id=same", "mqtt.connections.cloud.client-id=same")
-			.run((context) -> assertThat(rootCause(context.getStartupFailure()))
-				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessageContaining("'mqtt.connections.cloud.client-id'")
-				.hasMessageContaining("connection 'edge' already uses this client id"));
+			.run((context) -> {
+				assertThat(rootCause(context.getStartupFailure())).isInstanceOf(InvalidMqttPropertyException.class)
+					.hasMessageContaining("'mqtt.connections.cloud.client-id'")
+					.hasMessageContaining("connection 'edge' already uses this client id");
+				FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("mqtt.connections.cloud.client-id").contains("'same'");
+			});
 	}
 
 	@Test
