@@ -2,8 +2,11 @@ package dev.mqttspring.actuate;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +23,7 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnection.SubscriptionState;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.health.MqttUriSanitizer;
+import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttListenerContainer;
 
 /**
@@ -33,7 +37,14 @@ import dev.mqttspring.listener.MqttListenerContainer;
 @Endpoint(id = "mqtt")
 public class MqttEndpoint {
 
+	/**
+	 * Name of the connection configured by {@code mqtt.*}.
+	 */
+	public static final String DEFAULT_CONNECTION = "default";
+
 	private final MqttConnection connection;
+
+	private final Supplier<Map<String, MqttConnection>> connections;
 
 	private final @Nullable MqttListenerEndpointRegistry registry;
 
@@ -43,8 +54,22 @@ public class MqttEndpoint {
 	 * @param registry the listener registry, or {@code null} when listeners are not used
 	 */
 	public MqttEndpoint(MqttConnection connection, @Nullable MqttListenerEndpointRegistry registry) {
+		this(connection, () -> Map.of(DEFAULT_CONNECTION, connection), registry);
+	}
+
+	/**
+	 * Create a new endpoint for several connections.
+	 * @param connection the default connection
+	 * @param connections all connections by name, the default one ({@code default})
+	 * included, in the order to show them
+	 * @param registry the listener registry, or {@code null} when listeners are not used
+	 */
+	public MqttEndpoint(MqttConnection connection, Supplier<Map<String, MqttConnection>> connections,
+			@Nullable MqttListenerEndpointRegistry registry) {
 		Assert.notNull(connection, "'connection' must not be null");
+		Assert.notNull(connections, "'connections' must not be null");
 		this.connection = connection;
+		this.connections = connections;
 		this.registry = registry;
 	}
 
@@ -54,13 +79,32 @@ public class MqttEndpoint {
 	 */
 	@ReadOperation
 	public MqttDescriptor mqtt() {
+		Map<String, MqttConnection> connections = this.connections.get();
 		List<ListenerDescriptor> listeners = new ArrayList<>();
+		Map<String, List<String>> listenersByConnection = new LinkedHashMap<>();
+		connections.keySet().forEach((name) -> listenersByConnection.put(name, new ArrayList<>()));
 		if (this.registry != null) {
 			for (MqttListenerContainer container : this.registry.getListenerContainers()) {
-				listeners.add(ListenerDescriptor.of(container));
+				ListenerDescriptor listener = ListenerDescriptor.of(container, connectionName(container, connections));
+				listeners.add(listener);
+				listenersByConnection.computeIfAbsent(listener.connection(), (name) -> new ArrayList<>()).add(listener.id());
 			}
 		}
-		return new MqttDescriptor(ConnectionDescriptor.of(this.connection), listeners);
+		Map<String, NamedConnectionDescriptor> named = new LinkedHashMap<>();
+		connections.forEach((name, connection) -> named.put(name,
+				new NamedConnectionDescriptor(ConnectionDescriptor.of(connection), listenersByConnection.get(name))));
+		return new MqttDescriptor(ConnectionDescriptor.of(this.connection), listeners, named);
+	}
+
+	private static String connectionName(MqttListenerContainer container, Map<String, MqttConnection> connections) {
+		if (container instanceof DefaultMqttListenerContainer defaultContainer) {
+			for (Map.Entry<String, MqttConnection> entry : connections.entrySet()) {
+				if (entry.getValue() == defaultContainer.getConnection()) {
+					return entry.getKey();
+				}
+			}
+		}
+		return DEFAULT_CONNECTION;
 	}
 
 	/**
@@ -71,7 +115,8 @@ public class MqttEndpoint {
 	@ReadOperation
 	public @Nullable ListenerDescriptor listener(@Selector String id) {
 		MqttListenerContainer container = container(id);
-		return (container != null) ? ListenerDescriptor.of(container) : null;
+		return (container != null) ? ListenerDescriptor.of(container, connectionName(container, this.connections.get()))
+				: null;
 	}
 
 	/**
@@ -95,7 +140,7 @@ public class MqttEndpoint {
 		else if (action == ListenerAction.START && !container.isRunning()) {
 			container.start();
 		}
-		return ListenerDescriptor.of(container);
+		return ListenerDescriptor.of(container, connectionName(container, this.connections.get()));
 	}
 
 	/**
@@ -128,13 +173,25 @@ public class MqttEndpoint {
 	}
 
 	/**
-	 * The connection and the listeners.
+	 * The connections and the listeners.
+	 *
+	 * @param connection the default connection
+	 * @param listeners the listeners, in registration order
+	 * @param connections every connection by name ({@code default} for the one of
+	 * {@code mqtt.*}) with the ids of its listeners
+	 */
+	public record MqttDescriptor(ConnectionDescriptor connection, List<ListenerDescriptor> listeners,
+			Map<String, NamedConnectionDescriptor> connections) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A connection and the ids of the listeners on it.
 	 *
 	 * @param connection the connection
-	 * @param listeners the listeners, in registration order
+	 * @param listeners the ids of its listeners, in registration order
 	 */
-	public record MqttDescriptor(ConnectionDescriptor connection, List<ListenerDescriptor> listeners)
-			implements OperationResponseBody {
+	public record NamedConnectionDescriptor(ConnectionDescriptor connection, List<String> listeners) {
 
 	}
 
@@ -214,12 +271,13 @@ public class MqttEndpoint {
 	 * topic
 	 * @param queued how many received messages wait to be processed
 	 * @param subscriptions the broker's answers for the filters
+	 * @param connection the name of the connection the listener subscribes through
 	 */
 	public record ListenerDescriptor(String id, List<String> filters, int qos, @Nullable String group, boolean running,
 			long received, long processed, long failed, long deadLettered, int queued,
-			List<SubscriptionDescriptor> subscriptions) implements OperationResponseBody {
+			List<SubscriptionDescriptor> subscriptions, String connection) implements OperationResponseBody {
 
-		static ListenerDescriptor of(MqttListenerContainer container) {
+		static ListenerDescriptor of(MqttListenerContainer container, String connection) {
 			List<SubscriptionDescriptor> subscriptions = new ArrayList<>();
 			for (MqttSubscriptionResult result : container.getSubscriptionResults()) {
 				subscriptions.add(SubscriptionDescriptor.of(result.filter(), result.requestedQos(), result, List.of()));
@@ -227,7 +285,7 @@ public class MqttEndpoint {
 			return new ListenerDescriptor(container.getListenerId(), container.getTopicFilters(), container.getQos(),
 					container.getGroup(), container.isRunning(), container.getReceivedCount(),
 					container.getProcessedCount(), container.getFailedCount(), container.getDeadLetteredCount(),
-					container.getQueueSize(), subscriptions);
+					container.getQueueSize(), subscriptions, connection);
 		}
 
 	}

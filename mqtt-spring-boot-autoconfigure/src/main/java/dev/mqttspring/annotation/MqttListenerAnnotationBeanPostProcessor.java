@@ -74,6 +74,17 @@ public class MqttListenerAnnotationBeanPostProcessor
 	public static final String DEFAULT_CONTAINER_FACTORY_BEAN_NAME = "mqttListenerContainerFactory";
 
 	/**
+	 * Suffix of the bean name of a named connection's container factory
+	 * ({@code <name>MqttListenerContainerFactory}).
+	 */
+	public static final String CONNECTION_CONTAINER_FACTORY_BEAN_SUFFIX = "MqttListenerContainerFactory";
+
+	/**
+	 * Name of the connection configured by {@code mqtt.*}.
+	 */
+	public static final String DEFAULT_CONNECTION = "default";
+
+	/**
 	 * Bean name of the payload converter used by default.
 	 */
 	public static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
@@ -89,6 +100,8 @@ public class MqttListenerAnnotationBeanPostProcessor
 	private final Set<String> usedIds = ConcurrentHashMap.newKeySet();
 
 	private final List<PendingEndpoint> pending = new ArrayList<>();
+
+	private final List<ConnectionReference> connectionReferences = new ArrayList<>();
 
 	private volatile boolean singletonsInstantiated;
 
@@ -202,12 +215,54 @@ public class MqttListenerAnnotationBeanPostProcessor
 			throw new BeanInitializationException(ex.getMessage(), ex);
 		}
 		validateTopicVariables(endpoint, method, description);
+		String connection = resolveString(annotation.connection(), "connection", description);
 		synchronized (this.pending) {
 			if (!this.singletonsInstantiated) {
 				this.pending.add(new PendingEndpoint(endpoint, beanName, method));
+				if (connection != null && !DEFAULT_CONNECTION.equals(connection)) {
+					// the connection's container factory may not exist yet
+					this.connectionReferences.add(new ConnectionReference(endpoint, connection, description));
+					return;
+				}
 			}
 		}
-		this.registrar.registerEndpoint(endpoint);
+		if (connection != null && !DEFAULT_CONNECTION.equals(connection)) {
+			this.registrar.registerEndpoint(endpoint, connectionContainerFactory(connection, description));
+		}
+		else {
+			this.registrar.registerEndpoint(endpoint);
+		}
+	}
+
+	/**
+	 * Return the container factory of a named connection, or fail with the known names.
+	 */
+	private MqttListenerContainerFactory connectionContainerFactory(String connection, String description) {
+		Assert.state(this.beanFactory != null, "BeanFactory must be set");
+		String beanName = connection + CONNECTION_CONTAINER_FACTORY_BEAN_SUFFIX;
+		if (this.beanFactory.containsBean(beanName)
+				&& this.beanFactory.isTypeMatch(beanName, MqttListenerContainerFactory.class)) {
+			return this.beanFactory.getBean(beanName, MqttListenerContainerFactory.class);
+		}
+		List<String> known = new ArrayList<>();
+		known.add(DEFAULT_CONNECTION);
+		if (this.beanFactory instanceof ListableBeanFactory listable) {
+			for (String name : listable.getBeanNamesForType(MqttListenerContainerFactory.class, true, false)) {
+				if (name.endsWith(CONNECTION_CONTAINER_FACTORY_BEAN_SUFFIX)
+						&& name.length() > CONNECTION_CONTAINER_FACTORY_BEAN_SUFFIX.length()
+						&& !name.equals(DEFAULT_CONTAINER_FACTORY_BEAN_NAME)) {
+					known.add(name.substring(0, name.length() - CONNECTION_CONTAINER_FACTORY_BEAN_SUFFIX.length()));
+				}
+			}
+		}
+		String fix = connection.matches("[a-z][a-z0-9-]*")
+				? "configure it with mqtt.connections." + connection + ".url (its other keys inherit mqtt.*), or use one of "
+						+ known
+				: "connection names consist of lowercase letters, digits and '-' and start with a letter; use one of "
+						+ known;
+		throw new BeanInitializationException("@MqttSubscribe on " + description + " names the connection '" + connection
+				+ "', but there is no connection of that name (connections: " + known + "); " + fix
+				+ " (no connection attribute: 'default')");
 	}
 
 	/**
@@ -378,6 +433,15 @@ public class MqttListenerAnnotationBeanPostProcessor
 					this.beanFactory.getBean(DEFAULT_CONTAINER_FACTORY_BEAN_NAME, MqttListenerContainerFactory.class));
 		}
 		useExposedBeans();
+		List<ConnectionReference> references;
+		synchronized (this.pending) {
+			references = new ArrayList<>(this.connectionReferences);
+			this.connectionReferences.clear();
+		}
+		for (ConnectionReference reference : references) {
+			this.registrar.registerEndpoint(reference.endpoint(),
+					connectionContainerFactory(reference.connection(), reference.description()));
+		}
 		MessageHandlerMethodFactory custom = this.registrar.getMessageHandlerMethodFactory();
 		this.messageHandlerMethodFactory.delegate = (custom != null) ? custom : createDefaultMessageHandlerMethodFactory();
 		this.registrar.afterPropertiesSet();
@@ -412,6 +476,9 @@ public class MqttListenerAnnotationBeanPostProcessor
 			validator = beanFactory.getBean("defaultValidator", Validator.class);
 		}
 		return validator;
+	}
+
+	private record ConnectionReference(MethodMqttListenerEndpoint endpoint, String connection, String description) {
 	}
 
 	private record PendingEndpoint(MethodMqttListenerEndpoint endpoint, String beanName, Method method) {

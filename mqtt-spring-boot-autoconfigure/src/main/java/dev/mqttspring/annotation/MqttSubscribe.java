@@ -105,4 +105,11 @@ public @interface MqttSubscribe {
 	 */
 	String ackMode() default "";
 
+	/**
+	 * Name of the connection to subscribe through, one of {@code mqtt.connections.<name>};
+	 * defaults to the connection of {@code mqtt.*} (also named {@code "default"}).
+	 * @return the connection name, or empty for the default connection
+	 */
+	String connection() default "";
+
 }

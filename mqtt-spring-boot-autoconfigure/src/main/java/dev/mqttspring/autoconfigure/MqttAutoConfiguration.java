@@ -109,6 +109,14 @@ public final class MqttAutoConfiguration {
 		@ConditionalOnMissingBean
 		MqttConnection mqttConnection(MqttConnectionSettings settings, ApplicationEventPublisher eventPublisher,
 				ObjectProvider<HiveMqClientBuilderCustomizer> customizers, ResourceLoader resourceLoader) {
+			checkPersistence(settings);
+			checkWebSocketSupport(settings, resourceLoader.getClassLoader());
+			MqttConnection connection = HiveMqConnections.create(settings, customizers.orderedStream().toList());
+			connection.addConnectionListener(new EventPublishingListener(connection, eventPublisher));
+			return connection;
+		}
+
+		static void checkPersistence(MqttConnectionSettings settings) {
 			if (settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
 				throw new InvalidMqttPropertyException("mqtt.persistence.type", "file",
 						"the HiveMQ MQTT client (mqtt.client-library=hivemq, the default) keeps the session state "
@@ -117,17 +125,13 @@ public final class MqttAutoConfiguration {
 								+ "session, mqtt.clean-start=false, still lets the broker keep queued messages across "
 								+ "restarts), or mqtt.client-library=paho with the Paho dependencies for a file-backed store");
 			}
-			checkWebSocketSupport(settings, resourceLoader.getClassLoader());
-			MqttConnection connection = HiveMqConnections.create(settings, customizers.orderedStream().toList());
-			connection.addConnectionListener(new EventPublishingListener(connection, eventPublisher));
-			return connection;
 		}
 
 		/**
 		 * The HiveMQ client declares its WebSocket codec (Netty's HTTP codec) optional: without it a
 		 * {@code ws://} connect attempt only times out waiting for the CONNACK.
 		 */
-		private static void checkWebSocketSupport(MqttConnectionSettings settings, ClassLoader classLoader) {
+		static void checkWebSocketSupport(MqttConnectionSettings settings, ClassLoader classLoader) {
 			for (String uri : settings.getServerUris()) {
 				if (MqttServerUris.isWebSocket(java.net.URI.create(uri))
 						&& !ClassUtils.isPresent(NETTY_HTTP_CODEC, classLoader)) {

@@ -3,6 +3,8 @@ package dev.mqttspring.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -187,6 +189,13 @@ public class MqttProperties {
 	 * In-process broker for development and tests.
 	 */
 	private final Embedded embedded = new Embedded();
+
+	/**
+	 * Further named connections, e.g. mqtt.connections.cloud.url, each taking every key of
+	 * mqtt.* and inheriting the value of mqtt.* for a key it does not set. Names: lowercase
+	 * letters, digits and '-', starting with a letter; 'default' is the mqtt.* connection.
+	 */
+	private final Map<String, MqttProperties> connections = new LinkedHashMap<>();
 
 	public @Nullable String getUrl() {
 		return this.url;
@@ -374,6 +383,15 @@ public class MqttProperties {
 
 	public Outbox getOutbox() {
 		return this.outbox;
+	}
+
+	/**
+	 * Return the named connections as written, without the values they inherit from
+	 * {@code mqtt.*}.
+	 * @return the named connections by name
+	 */
+	public Map<String, MqttProperties> getConnections() {
+		return this.connections;
 	}
 
 	@Override

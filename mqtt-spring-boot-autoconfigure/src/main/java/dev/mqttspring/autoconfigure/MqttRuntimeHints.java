@@ -24,7 +24,8 @@ class MqttRuntimeHints implements RuntimeHintsRegistrar {
 	private static final String WEB_EXTENSION = "dev.mqttspring.actuate.MqttEndpointWebExtension";
 
 	private static final String[] ENDPOINT_TYPES = { ENDPOINT + "$MqttDescriptor", ENDPOINT + "$ConnectionDescriptor",
-			ENDPOINT + "$ListenerDescriptor", ENDPOINT + "$SubscriptionDescriptor", ENDPOINT + "$ListenerAction" };
+			ENDPOINT + "$ListenerDescriptor", ENDPOINT + "$SubscriptionDescriptor", ENDPOINT + "$ListenerAction",
+			ENDPOINT + "$NamedConnectionDescriptor" };
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

@@ -1,5 +1,7 @@
 package dev.mqttspring.autoconfigure;
 
+import java.util.List;
+
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,6 +36,16 @@ class MqttTemplateConfiguration {
 			@Qualifier(MqttAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter,
 			ApplicationEventPublisher eventPublisher, ObjectProvider<MqttPublishObserver> observers,
 			ObjectProvider<MqttTemplateCustomizer> customizers) {
+		return createTemplate(connection, properties, messageConverter, eventPublisher,
+				observers.orderedStream().toList(), customizers.orderedStream().toList());
+	}
+
+	/**
+	 * Create a template on the connection configured by the properties of its connection.
+	 */
+	static MqttTemplate createTemplate(MqttConnection connection, MqttProperties properties,
+			MessageConverter messageConverter, ApplicationEventPublisher eventPublisher,
+			List<MqttPublishObserver> observers, List<MqttTemplateCustomizer> customizers) {
 		MqttProperties.Template settings = properties.getTemplate();
 		validate(properties);
 		MqttTemplate template = new MqttTemplate(connection, messageConverter);
@@ -48,8 +60,8 @@ class MqttTemplateConfiguration {
 		}
 		template.setReplyTopic(settings.getReplyTopic());
 		template.setApplicationEventPublisher(eventPublisher);
-		observers.orderedStream().forEach(template::addPublishObserver);
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
+		observers.forEach(template::addPublishObserver);
+		customizers.forEach((customizer) -> customizer.customize(template));
 		return template;
 	}
 

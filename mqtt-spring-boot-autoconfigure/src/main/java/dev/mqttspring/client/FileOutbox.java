@@ -37,10 +37,11 @@ import dev.mqttspring.core.MqttUserProperty;
  * Records are {@code [length][crc32][type][id][body]}; a torn last record (the process
  * died while writing it) fails its checksum and is cut off on open. The file is emptied
  * whenever nothing is pending and rewritten with the pending records only when it grows
- * past twice the bytes pending or the limit; the pending records themselves are bounded by
- * {@code mqtt.outbox.max-size}. Writes go to the operating system at once (a crash of the
- * JVM loses nothing); {@code mqtt.outbox.sync-interval} decides how often they are forced
- * to the disk (what a power failure can lose).
+ * past both 64 MB and twice the bytes pending; the pending records themselves are bounded
+ * by {@code mqtt.outbox.max-size}. A record reaches the operating system before its
+ * publish is sent (a crash of the JVM loses nothing); done marks are written in batches
+ * (one lost in a crash means one more duplicate). {@code mqtt.outbox.sync-interval}
+ * decides how often the file is forced to the disk (what a power failure can lose).
  */
 final class FileOutbox implements AutoCloseable {
 
@@ -53,7 +54,18 @@ final class FileOutbox implements AutoCloseable {
 	/** Length, checksum, type and id. */
 	private static final int HEADER = 4 + 4 + 1 + 8;
 
-	private static final long COMPACT_MIN_BYTES = 1024 * 1024;
+	/**
+	 * The file is rewritten when it is larger than this and than twice the pending records.
+	 */
+	static final long COMPACT_MIN_BYTES = 64L * 1024 * 1024;
+
+	/**
+	 * Done marks wait in memory until the next record is written, a sync or this many: a
+	 * mark lost in a crash only means that the publish is sent once more.
+	 */
+	private static final int DONE_BATCH = 256;
+
+	private static final byte[] EMPTY = new byte[0];
 
 	private final Path directory;
 
@@ -62,6 +74,10 @@ final class FileOutbox implements AutoCloseable {
 	private final long maxBytes;
 
 	private final Duration syncInterval;
+
+	private final long compactMinBytes;
+
+	private final ByteBuffer doneMarks = ByteBuffer.allocate(DONE_BATCH * HEADER);
 
 	private final FileChannel lockChannel;
 
@@ -86,8 +102,9 @@ final class FileOutbox implements AutoCloseable {
 
 	private boolean closed;
 
-	private FileOutbox(Path directory, long maxBytes, Duration syncInterval) throws IOException {
+	private FileOutbox(Path directory, long maxBytes, Duration syncInterval, long compactMinBytes) throws IOException {
 		this.directory = directory;
+		this.compactMinBytes = compactMinBytes;
 		this.file = directory.resolve(FILE_NAME);
 		this.maxBytes = maxBytes;
 		this.syncInterval = syncInterval;
@@ -123,8 +140,12 @@ final class FileOutbox implements AutoCloseable {
 	 * @return the outbox
 	 */
 	static FileOutbox open(Path directory, long maxBytes, Duration syncInterval) {
+		return open(directory, maxBytes, syncInterval, COMPACT_MIN_BYTES);
+	}
+
+	static FileOutbox open(Path directory, long maxBytes, Duration syncInterval, long compactMinBytes) {
 		try {
-			return new FileOutbox(directory, maxBytes, syncInterval);
+			return new FileOutbox(directory, maxBytes, syncInterval, compactMinBytes);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not open the outbox in '" + directory + "' (mqtt.outbox.directory): "
@@ -220,7 +241,9 @@ final class FileOutbox implements AutoCloseable {
 					+ "mqtt.outbox.max-size or retry when the broker acknowledges again");
 		}
 		long id = this.nextId++;
-		write(ADD, id, body);
+		ByteBuffer record = ByteBuffer.allocate(HEADER + body.length);
+		putRecord(record, ADD, id, body);
+		write(record);
 		this.pending.put(id, new Pending(bytes));
 		this.pendingBytes += bytes;
 		return id;
@@ -239,6 +262,7 @@ final class FileOutbox implements AutoCloseable {
 		try {
 			if (this.pending.isEmpty()) {
 				// nothing pending: start the file afresh (the common case between bursts)
+				this.doneMarks.clear();
 				this.channel.truncate(0);
 				this.channel.position(0);
 				this.fileBytes = 0;
@@ -246,8 +270,11 @@ final class FileOutbox implements AutoCloseable {
 				syncIfDue();
 				return;
 			}
-			write(DONE, id, new byte[0]);
-			if (this.fileBytes > Math.max(COMPACT_MIN_BYTES, Math.min(this.maxBytes, 2 * this.pendingBytes))) {
+			putRecord(this.doneMarks, DONE, id, EMPTY);
+			if (!this.doneMarks.hasRemaining()) {
+				write(null);
+			}
+			if (this.fileBytes > Math.max(this.compactMinBytes, 2 * this.pendingBytes)) {
 				compact();
 			}
 		}
@@ -256,18 +283,29 @@ final class FileOutbox implements AutoCloseable {
 		}
 	}
 
-	private void write(byte type, long id, byte[] body) {
-		ByteBuffer record = ByteBuffer.allocate(HEADER + body.length);
+	private static void putRecord(ByteBuffer buffer, byte type, long id, byte[] body) {
 		CRC32 checksum = new CRC32();
 		checksum.update(type);
 		checksum.update(longBytes(id));
 		checksum.update(body);
-		record.putInt(body.length).putInt((int) checksum.getValue()).put(type).putLong(id).put(body).flip();
+		buffer.putInt(body.length).putInt((int) checksum.getValue()).put(type).putLong(id).put(body);
+	}
+
+	/**
+	 * Write the waiting done marks and the given record (if any) in one call.
+	 */
+	private void write(@Nullable ByteBuffer record) {
+		this.doneMarks.flip();
+		ByteBuffer[] buffers = (record != null) ? new ByteBuffer[] { this.doneMarks, record.flip() }
+				: new ByteBuffer[] { this.doneMarks };
+		long bytes = this.doneMarks.remaining() + ((record != null) ? record.remaining() : 0);
 		try {
-			while (record.hasRemaining()) {
-				this.channel.write(record);
+			long written = 0;
+			while (written < bytes) {
+				written += this.channel.write(buffers);
 			}
-			this.fileBytes += HEADER + body.length;
+			this.doneMarks.clear();
+			this.fileBytes += bytes;
 			this.dirty = true;
 			syncIfDue();
 		}
@@ -316,6 +354,7 @@ final class FileOutbox implements AutoCloseable {
 			out.force(false);
 		}
 		Files.move(next, this.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		this.doneMarks.clear();
 		this.channel.close();
 		this.channel = FileChannel.open(this.file, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		this.channel.position(position);
@@ -329,7 +368,13 @@ final class FileOutbox implements AutoCloseable {
 	 * connection's scheduler so that a quiet outbox is synced too).
 	 */
 	synchronized void syncNow() {
-		if (this.closed || !this.dirty) {
+		if (this.closed) {
+			return;
+		}
+		if (this.doneMarks.position() > 0) {
+			write(null);
+		}
+		if (!this.dirty) {
 			return;
 		}
 		try {
@@ -362,6 +407,14 @@ final class FileOutbox implements AutoCloseable {
 	public synchronized void close() {
 		if (this.closed) {
 			return;
+		}
+		try {
+			if (this.doneMarks.position() > 0) {
+				write(null);
+			}
+		}
+		catch (UncheckedIOException ex) {
+			// a lost done mark only means the publish is sent once more
 		}
 		this.closed = true;
 		try {

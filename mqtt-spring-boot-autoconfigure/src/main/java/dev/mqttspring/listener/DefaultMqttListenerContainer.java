@@ -370,6 +370,14 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		this.observer = observer;
 	}
 
+	/**
+	 * Return the connection the container subscribes through.
+	 * @return the connection
+	 */
+	public MqttConnection getConnection() {
+		return this.connection;
+	}
+
 	@Override
 	public String getListenerId() {
 		return this.listenerId;

@@ -2,6 +2,7 @@ package dev.mqttspring.metrics;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -33,7 +34,7 @@ public class MqttListenerContainerMetrics implements MeterBinder, ApplicationLis
 
 	private final MqttListenerEndpointRegistry endpointRegistry;
 
-	private final Tags tags;
+	private final Function<MqttListenerContainer, Tags> containerTags;
 
 	private final Set<String> bound = ConcurrentHashMap.newKeySet();
 
@@ -60,7 +61,23 @@ public class MqttListenerContainerMetrics implements MeterBinder, ApplicationLis
 		Assert.notNull(clientId, "'clientId' must not be null");
 		Assert.notNull(tags, "'tags' must not be null");
 		this.endpointRegistry = endpointRegistry;
-		this.tags = Tags.of(tags).and(MqttMetricsNames.TAG_CLIENT_ID, clientId);
+		Tags common = Tags.of(tags).and(MqttMetricsNames.TAG_CLIENT_ID, clientId);
+		this.containerTags = (container) -> common;
+	}
+
+	/**
+	 * Create a new binder whose tags depend on the container, for listeners on several
+	 * connections.
+	 * @param endpointRegistry the listener registry
+	 * @param containerTags the tags of a container's meters (client id, connection), to
+	 * which the listener id is added
+	 */
+	public MqttListenerContainerMetrics(MqttListenerEndpointRegistry endpointRegistry,
+			Function<MqttListenerContainer, Tags> containerTags) {
+		Assert.notNull(endpointRegistry, "'endpointRegistry' must not be null");
+		Assert.notNull(containerTags, "'containerTags' must not be null");
+		this.endpointRegistry = endpointRegistry;
+		this.containerTags = containerTags;
 	}
 
 	@Override
@@ -91,7 +108,7 @@ public class MqttListenerContainerMetrics implements MeterBinder, ApplicationLis
 	}
 
 	private void bind(MeterRegistry registry, MqttListenerContainer container) {
-		Tags tags = this.tags.and(MqttMetricsNames.TAG_LISTENER_ID, container.getListenerId());
+		Tags tags = this.containerTags.apply(container).and(MqttMetricsNames.TAG_LISTENER_ID, container.getListenerId());
 		counter(registry, MqttMetricsNames.LISTENER_RECEIVED, "Messages received by an MQTT listener", container, tags,
 				MqttListenerContainer::getReceivedCount);
 		counter(registry, MqttMetricsNames.LISTENER_PROCESSED, "Messages an MQTT listener processed successfully",

@@ -1,8 +1,11 @@
 package dev.mqttspring.metrics;
 
+import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +32,10 @@ public class MqttListenerMetrics implements MqttListenerObserver {
 
 	private final MeterProvider<Timer> timer;
 
+	private final Function<String, Tags> listenerTags;
+
+	private final Map<String, Tags> tagsByListener = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a new instance.
 	 * @param registry the meter registry
@@ -49,9 +56,27 @@ public class MqttListenerMetrics implements MqttListenerObserver {
 		Assert.notNull(clientId, "'clientId' must not be null");
 		Assert.notNull(tags, "'tags' must not be null");
 		this.registry = registry;
+		Tags common = Tags.of(tags).and(MqttMetricsNames.TAG_CLIENT_ID, clientId);
+		this.listenerTags = (listenerId) -> common;
 		this.timer = Timer.builder(MqttMetricsNames.LISTENER)
 			.description("Invocations of MQTT listener methods")
-			.tags(Tags.of(tags).and(MqttMetricsNames.TAG_CLIENT_ID, clientId))
+			.withRegistry(registry);
+	}
+
+	/**
+	 * Create a new instance whose tags depend on the listener, for listeners on several
+	 * connections.
+	 * @param registry the meter registry
+	 * @param listenerTags the tags of a listener's meters (client id, connection) by
+	 * listener id
+	 */
+	public MqttListenerMetrics(MeterRegistry registry, Function<String, Tags> listenerTags) {
+		Assert.notNull(registry, "'registry' must not be null");
+		Assert.notNull(listenerTags, "'listenerTags' must not be null");
+		this.registry = registry;
+		this.listenerTags = listenerTags;
+		this.timer = Timer.builder(MqttMetricsNames.LISTENER)
+			.description("Invocations of MQTT listener methods")
 			.withRegistry(registry);
 	}
 
@@ -59,9 +84,10 @@ public class MqttListenerMetrics implements MqttListenerObserver {
 	public Handle start(String listenerId, MqttInboundMessage message) {
 		long start = this.registry.config().clock().monotonicTime();
 		return (failure) -> this.timer
-			.withTags(MqttMetricsNames.TAG_LISTENER_ID, listenerId, MqttMetricsNames.TAG_OUTCOME,
-					(failure != null) ? MqttMetricsNames.OUTCOME_FAILURE : MqttMetricsNames.OUTCOME_SUCCESS,
-					MqttMetricsNames.TAG_EXCEPTION, exceptionName(failure))
+			.withTags(this.tagsByListener.computeIfAbsent(listenerId, this.listenerTags)
+				.and(MqttMetricsNames.TAG_LISTENER_ID, listenerId, MqttMetricsNames.TAG_OUTCOME,
+						(failure != null) ? MqttMetricsNames.OUTCOME_FAILURE : MqttMetricsNames.OUTCOME_SUCCESS,
+						MqttMetricsNames.TAG_EXCEPTION, exceptionName(failure)))
 			.record(this.registry.config().clock().monotonicTime() - start, TimeUnit.NANOSECONDS);
 	}
 

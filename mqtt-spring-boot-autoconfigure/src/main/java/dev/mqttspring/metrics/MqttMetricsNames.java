@@ -93,6 +93,11 @@ public final class MqttMetricsNames {
 	public static final String TAG_CLIENT_ID = "client.id";
 
 	/**
+	 * Tag: the name of the connection, {@code default} for the one of {@code mqtt.*}.
+	 */
+	public static final String TAG_CONNECTION = "connection";
+
+	/**
 	 * Tag: the QoS of a publish.
 	 */
 	public static final String TAG_QOS = "qos";

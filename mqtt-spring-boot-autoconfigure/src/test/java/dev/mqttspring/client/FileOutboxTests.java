@@ -125,7 +125,7 @@ class FileOutboxTests {
 	@Test
 	void fileIsCompactedWhileRecordsStayPending() {
 		byte[] payload = new byte[10_000];
-		try (FileOutbox outbox = FileOutbox.open(this.directory, 64L << 20, NO_SYNC)) {
+		try (FileOutbox outbox = FileOutbox.open(this.directory, 64L << 20, NO_SYNC, 1L << 20)) {
 			outbox.add(new MqttOutboundMessage("keep", payload, 1, false, MqttMessageProperties.NONE));
 			long largest = 0;
 			for (int i = 0; i < 1_000; i++) {
@@ -133,7 +133,7 @@ class FileOutboxTests {
 				outbox.done(id);
 				largest = Math.max(largest, outbox.fileBytes());
 			}
-			// 10 MB written in all: the file never holds much more than the compaction threshold
+			// 10 MB written in all: the file never holds much more than the compaction threshold (1 MB here)
 			assertThat(largest).isLessThan(2L << 20);
 			assertThat(outbox.pendingMessages()).isEqualTo(1);
 			outbox.add(message("last", "x"));

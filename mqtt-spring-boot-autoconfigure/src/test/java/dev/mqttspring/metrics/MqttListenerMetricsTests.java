@@ -3,6 +3,7 @@ package dev.mqttspring.metrics;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,23 @@ class MqttListenerMetricsTests {
 			.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(5.0);
 		assertThat(this.registry.get("mqtt.listener")
 			.tags("listener.id", "orders", "outcome", "failure", "exception", "IllegalStateException")
+			.timer()
+			.count()).isOne();
+	}
+
+	@Test
+	void tagsEachListenerWithItsConnection() {
+		MqttListenerMetrics metrics = new MqttListenerMetrics(this.registry,
+				(listenerId) -> listenerId.startsWith("cloud") ? Tags.of("client.id", "c2", "connection", "cloud")
+						: Tags.of("client.id", "c1", "connection", "default"));
+		metrics.start("orders", message()).stop(null);
+		metrics.start("cloud-orders", message()).stop(null);
+		assertThat(this.registry.get("mqtt.listener")
+			.tags("client.id", "c1", "connection", "default", "listener.id", "orders")
+			.timer()
+			.count()).isOne();
+		assertThat(this.registry.get("mqtt.listener")
+			.tags("client.id", "c2", "connection", "cloud", "listener.id", "cloud-orders")
 			.timer()
 			.count()).isOne();
 	}

@@ -3,6 +3,7 @@ package dev.mqttspring.sample;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import dev.mqttspring.annotation.MqttSubscribe;
@@ -12,7 +13,9 @@ import dev.mqttspring.core.MqttTemplate;
 /**
  * Watches every sensor's readings, remembers the latest one and publishes an
  * {@link Alert} to {@code alerts/{sensorId}} when a reading exceeds
- * {@code sample.alert-threshold}.
+ * {@code sample.alert-threshold}: a bridge from the edge broker (the default connection,
+ * {@code mqtt.*}), where the readings arrive, to the {@code cloud} connection
+ * ({@code mqtt.connections.cloud.*}), where the alerts go.
  *
  * @author mqtt-spring-boot
  */
@@ -27,8 +30,8 @@ class TemperatureMonitor {
 
 	private final double threshold;
 
-	TemperatureMonitor(MqttTemplate mqtt, SensorRegistry sensors, SampleProperties properties) {
-		this.mqtt = mqtt;
+	TemperatureMonitor(@Qualifier("cloud") MqttTemplate cloud, SensorRegistry sensors, SampleProperties properties) {
+		this.mqtt = cloud;
 		this.sensors = sensors;
 		this.threshold = properties.alertThreshold();
 	}
@@ -42,7 +45,7 @@ class TemperatureMonitor {
 		this.sensors.update(checked, alerting);
 		if (alerting) {
 			logger.info("ALERT sensor " + sensorId + " at " + checked.celsius() + " °C (threshold " + this.threshold
-					+ " °C) -> alerts/" + sensorId);
+					+ " °C) -> alerts/" + sensorId + " (cloud)");
 			// join(): the reading is acknowledged only once the broker has the alert; a failed
 			// publish fails this invocation and goes through the listener's error handling
 			this.mqtt.publish("alerts/" + sensorId, new Alert(sensorId, checked.celsius(), this.threshold,

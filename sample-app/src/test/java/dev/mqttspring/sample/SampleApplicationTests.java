@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,9 @@ class SampleApplicationTests {
 	@Autowired
 	private ReadingArchiver archiver;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@LocalServerPort
 	private int port;
 
@@ -95,6 +99,8 @@ class SampleApplicationTests {
 		assertThat(text(alert)).contains("\"sensorId\":\"a1\"", "\"celsius\":31.5", "\"threshold\":30.0");
 		// the monitor handles readings in order, so an alert for 29.5 would have come first
 		assertThat(this.received).isEmpty();
+		// the alert went out on the cloud connection
+		assertThat(this.meters.get("mqtt.publish").tag("connection", "cloud").timer().count()).isPositive();
 	}
 
 	@Test
@@ -146,7 +152,12 @@ class SampleApplicationTests {
 		assertThat(health).containsEntry("status", "UP");
 		Map<String, Object> mqtt = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("mqtt");
 		assertThat(mqtt).containsEntry("status", "UP");
-		Map<String, Object> details = (Map<String, Object>) mqtt.get("details");
+		// one entry per connection: the default (edge) one and 'cloud'
+		Map<String, Object> connections = (Map<String, Object>) mqtt.get("components");
+		assertThat(connections).containsOnlyKeys("default", "cloud");
+		assertThat((Map<String, Object>) connections.get("cloud")).containsEntry("status", "UP");
+		Map<String, Object> details = (Map<String, Object>) ((Map<String, Object>) connections.get("default"))
+			.get("details");
 		assertThat(details).containsEntry("state", "CONNECTED")
 			.containsEntry("version", "5")
 			.containsEntry("url", this.connection.getConnectedServerUri())

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.mqttspring.actuate.MqttEndpoint;
 import dev.mqttspring.actuate.MqttEndpointWebExtension;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
+import dev.mqttspring.autoconfigure.MqttNamedConnections;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
 
@@ -31,8 +32,13 @@ public final class MqttEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MqttEndpoint mqttEndpoint(MqttConnection connection, ObjectProvider<MqttListenerEndpointRegistry> registry) {
-		return new MqttEndpoint(connection, registry.getIfAvailable());
+	MqttEndpoint mqttEndpoint(MqttConnection connection, ObjectProvider<MqttListenerEndpointRegistry> registry,
+			ObjectProvider<MqttNamedConnections> namedConnections) {
+		MqttNamedConnections named = namedConnections.getIfAvailable();
+		if (named == null) {
+			return new MqttEndpoint(connection, registry.getIfAvailable());
+		}
+		return new MqttEndpoint(connection, named::getConnections, registry.getIfAvailable());
 	}
 
 	/**

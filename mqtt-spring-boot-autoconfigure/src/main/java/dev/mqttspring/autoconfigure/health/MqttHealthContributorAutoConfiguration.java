@@ -1,6 +1,10 @@
 package dev.mqttspring.autoconfigure.health;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -8,12 +12,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.StringUtils;
 
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
+import dev.mqttspring.autoconfigure.MqttNamedConnections;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.health.MqttHealthIndicator;
 
@@ -30,10 +36,25 @@ import dev.mqttspring.health.MqttHealthIndicator;
 @EnableConfigurationProperties(MqttHealthIndicatorProperties.class)
 public final class MqttHealthContributorAutoConfiguration {
 
+	/**
+	 * The indicator of the connection, or with named connections a composite with one
+	 * indicator per connection ({@code default} and each name).
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = { "mqttHealthIndicator", "mqttHealthContributor" })
-	MqttHealthIndicator mqttHealthContributor(MqttConnection connection, MqttHealthIndicatorProperties properties) {
-		return new MqttHealthIndicator(connection, status(properties.getRefusedSubscriptionStatus()));
+	HealthContributor mqttHealthContributor(MqttConnection connection, MqttHealthIndicatorProperties properties,
+			ObjectProvider<MqttNamedConnections> namedConnections) {
+		Status refused = status(properties.getRefusedSubscriptionStatus());
+		MqttNamedConnections named = namedConnections.getIfAvailable();
+		if (named == null || named.getNames().isEmpty()) {
+			return new MqttHealthIndicator(connection, refused);
+		}
+		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
+		contributors.put(MqttNamedConnections.DEFAULT, new MqttHealthIndicator(connection, refused));
+		for (String name : named.getNames()) {
+			contributors.put(name, new MqttHealthIndicator(named.getConnection(name), refused));
+		}
+		return CompositeHealthContributor.fromMap(contributors);
 	}
 
 	private static Status status(String code) {

@@ -18,7 +18,8 @@ import dev.mqttspring.embedded.EmbeddedMqttBroker;
  * <li>In a Spring test ({@code @SpringBootTest}, {@code @SpringJUnitConfig}, ...) the
  * broker is started before the application context, registered in it as the
  * {@code embeddedMqttBroker} bean (stopped when the context is closed) and
- * {@code mqtt.url} points at it. Test classes with the same {@code @EmbeddedMqtt}
+ * {@code mqtt.url} points at it, as does {@code mqtt.connections.<name>.url} of the named
+ * connections (see {@link #connections()}). Test classes with the same {@code @EmbeddedMqtt}
  * attributes and otherwise the same configuration share the cached context and so the
  * broker.</li>
  * <li>In a plain JUnit 5 test the broker is started once per test class and stopped
@@ -67,5 +68,19 @@ public @interface EmbeddedMqtt {
 	 * @return the maximum QoS
 	 */
 	int maxQos() default -1;
+
+	/**
+	 * Named connections ({@code mqtt.connections.<name>}) whose URL is pointed at the broker
+	 * as well; by default ({@value #ALL_CONNECTIONS}) every one the configuration declares.
+	 * Give names to leave the other connections where they are configured, or no name
+	 * ({@code connections = {}}) for the default connection only.
+	 * @return the names of the named connections to serve
+	 */
+	String[] connections() default ALL_CONNECTIONS;
+
+	/**
+	 * Value of {@link #connections()} that serves every named connection.
+	 */
+	String ALL_CONNECTIONS = "*";
 
 }

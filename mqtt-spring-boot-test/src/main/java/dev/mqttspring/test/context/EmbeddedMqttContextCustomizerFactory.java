@@ -22,7 +22,7 @@ class EmbeddedMqttContextCustomizerFactory implements ContextCustomizerFactory {
 			List<ContextConfigurationAttributes> configAttributes) {
 		EmbeddedMqtt annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass, EmbeddedMqtt.class);
 		return (annotation != null) ? new EmbeddedMqttContextCustomizer(annotation.port(), annotation.webSocketPort(),
-				annotation.maxQos()) : null;
+				annotation.maxQos(), List.of(annotation.connections())) : null;
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.context.ContextCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +37,17 @@ class EmbeddedMqttContextCustomizerFactoryTests {
 		assertThat(customizer(Inheriting.class)).isEqualTo(customizer(WithWebSocket.class));
 	}
 
+	@Test
+	void servesAllNamedConnectionsOrTheListedOnes() {
+		MockEnvironment environment = new MockEnvironment().withProperty("mqtt.connections.cloud.url", "tcp://cloud:1883")
+			.withProperty("mqtt.connections.edge-2.client-id", "edge");
+		assertThat(((EmbeddedMqttContextCustomizer) customizer(Defaults.class)).connectionNames(environment))
+			.containsExactlyInAnyOrder("cloud", "edge-2");
+		assertThat(((EmbeddedMqttContextCustomizer) customizer(CloudOnly.class)).connectionNames(environment))
+			.containsExactly("cloud");
+		assertThat(customizer(CloudOnly.class)).isNotEqualTo(customizer(Defaults.class));
+	}
+
 	private ContextCustomizer customizer(Class<?> testClass) {
 		return this.factory.createContextCustomizer(testClass, List.of());
 	}
@@ -56,6 +68,11 @@ class EmbeddedMqttContextCustomizerFactoryTests {
 
 	@EmbeddedMqtt(webSocketPort = 0)
 	static class WithWebSocket {
+
+	}
+
+	@EmbeddedMqtt(connections = "cloud")
+	static class CloudOnly {
 
 	}
 

@@ -10,15 +10,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import dev.mqttspring.annotation.MqttSubscribe;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.embedded.EmbeddedMqttBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +30,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link EmbeddedMqtt @EmbeddedMqtt} on a {@code @SpringBootTest}: the auto-configured
- * connection talks to the broker it started.
+ * connections, the default one and the named ones, talk to the broker it started.
  */
-@SpringBootTest(properties = "mqtt.url=tcp://127.0.0.1:1")
+@SpringBootTest(properties = { "mqtt.url=tcp://127.0.0.1:1", "mqtt.connections.cloud.url=tcp://127.0.0.1:2",
+		"mqtt.connections.edge-2.url=tcp://127.0.0.1:3" })
 @EmbeddedMqtt
 class EmbeddedMqttSpringBootTests {
 
@@ -69,9 +74,37 @@ class EmbeddedMqttSpringBootTests {
 		this.connection.unsubscribe(subscription).get(10, TimeUnit.SECONDS);
 	}
 
+	@Test
+	void namedConnectionsTalkToTheBrokerToo(EmbeddedMqttBroker broker, @Autowired @Qualifier("cloud") MqttConnection cloud,
+			@Autowired @Qualifier("edge-2") MqttConnection edge, @Autowired @Qualifier("cloud") MqttTemplate cloudTemplate,
+			@Autowired Listener listener) {
+		assertThat(cloud.getServerUris()).containsExactly(broker.getUrl());
+		assertThat(edge.getServerUris()).containsExactly(broker.getUrl());
+		await().atMost(Duration.ofSeconds(10)).until(() -> cloud.isConnected() && edge.isConnected());
+		cloudTemplate.publish("embedded-named/a", "from-cloud");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(listener.received).containsExactly("from-cloud"));
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+		@Bean
+		Listener listener() {
+			return new Listener();
+		}
+
+	}
+
+	static class Listener {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@MqttSubscribe(topics = "embedded-named/+", connection = "edge-2")
+		void onMessage(String payload) {
+			this.received.add(payload);
+		}
 
 	}
 
