@@ -1,8 +1,6 @@
 package dev.mqttspring.client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -172,11 +170,7 @@ final class FileOutbox implements AutoCloseable {
 			}
 			ByteBuffer body = ByteBuffer.allocate(length);
 			readFully(body, position + HEADER);
-			CRC32 checksum = new CRC32();
-			checksum.update(type);
-			checksum.update(longBytes(id));
-			checksum.update(body.array());
-			if ((int) checksum.getValue() != crc) {
+			if (recordChecksum(type, id, checksum(body, 0, length)) != crc) {
 				break;
 			}
 			if (type == ADD) {
@@ -228,9 +222,17 @@ final class FileOutbox implements AutoCloseable {
 	 * @return its id, to pass to {@link #done(long)}
 	 * @throws OutboxFullException when the pending records would exceed the limit
 	 */
-	synchronized long add(MqttOutboundMessage message) {
-		byte[] body = encode(message);
-		long bytes = HEADER + body.length;
+	long add(MqttOutboundMessage message) {
+		// encoded and checksummed outside the lock; only the id and the write take it
+		ByteBuffer record = encodeRecord(message);
+		int bodyChecksum = checksum(record, HEADER, record.limit() - HEADER);
+		synchronized (this) {
+			return add(message, record, bodyChecksum);
+		}
+	}
+
+	private long add(MqttOutboundMessage message, ByteBuffer record, int bodyChecksum) {
+		long bytes = record.limit();
 		if (this.closed) {
 			throw new IllegalStateException("The outbox in '" + this.directory + "' is closed");
 		}
@@ -241,8 +243,8 @@ final class FileOutbox implements AutoCloseable {
 					+ "mqtt.outbox.max-size or retry when the broker acknowledges again");
 		}
 		long id = this.nextId++;
-		ByteBuffer record = ByteBuffer.allocate(HEADER + body.length);
-		putRecord(record, ADD, id, body);
+		record.putInt(0, record.limit() - HEADER).putInt(4, recordChecksum(ADD, id, bodyChecksum)).put(8, ADD).putLong(9, id);
+		record.position(record.limit());
 		write(record);
 		this.pending.put(id, new Pending(bytes));
 		this.pendingBytes += bytes;
@@ -284,11 +286,23 @@ final class FileOutbox implements AutoCloseable {
 	}
 
 	private static void putRecord(ByteBuffer buffer, byte type, long id, byte[] body) {
+		int bodyChecksum = checksum(ByteBuffer.wrap(body), 0, body.length);
+		buffer.putInt(body.length).putInt(recordChecksum(type, id, bodyChecksum)).put(type).putLong(id).put(body);
+	}
+
+	private static int checksum(ByteBuffer buffer, int offset, int length) {
 		CRC32 checksum = new CRC32();
-		checksum.update(type);
-		checksum.update(longBytes(id));
-		checksum.update(body);
-		buffer.putInt(body.length).putInt((int) checksum.getValue()).put(type).putLong(id).put(body);
+		checksum.update(buffer.duplicate().position(offset).limit(offset + length));
+		return (int) checksum.getValue();
+	}
+
+	/**
+	 * The checksum of a record: over its type, its id and the checksum of its body.
+	 */
+	private static int recordChecksum(byte type, long id, int bodyChecksum) {
+		CRC32 checksum = new CRC32();
+		checksum.update(ByteBuffer.allocate(13).put(type).putLong(id).putInt(bodyChecksum).flip());
+		return (int) checksum.getValue();
 	}
 
 	/**
@@ -430,35 +444,63 @@ final class FileOutbox implements AutoCloseable {
 		}
 	}
 
-	private static byte[] longBytes(long value) {
-		return ByteBuffer.allocate(8).putLong(value).array();
+	/**
+	 * Encode a message into a record with room for the header (filled under the lock).
+	 */
+	static ByteBuffer encodeRecord(MqttOutboundMessage message) {
+		MqttMessageProperties properties = message.properties();
+		byte[] topic = utf8(message.topic());
+		byte[] contentType = utf8(properties.getContentType());
+		byte[] responseTopic = utf8(properties.getResponseTopic());
+		byte[] correlationData = properties.getCorrelationData();
+		List<MqttUserProperty> userProperties = properties.getUserProperties();
+		List<byte[]> userBytes = new ArrayList<>(userProperties.size() * 2);
+		int size = HEADER + 1 + 1 + field(topic) + field(contentType) + field(responseTopic) + field(correlationData) + 8 + 1
+				+ 4 + 4 + message.payload().length;
+		for (MqttUserProperty property : userProperties) {
+			byte[] name = utf8(property.name());
+			byte[] value = utf8(property.value());
+			userBytes.add(name);
+			userBytes.add(value);
+			size += field(name) + field(value);
+		}
+		ByteBuffer record = ByteBuffer.allocate(size);
+		record.position(HEADER);
+		record.put((byte) message.qos()).put((byte) (message.retain() ? 1 : 0));
+		putField(record, topic);
+		putField(record, contentType);
+		putField(record, responseTopic);
+		putField(record, correlationData);
+		record.putLong((properties.getMessageExpiryInterval() != null) ? properties.getMessageExpiryInterval() : -1);
+		Boolean utf8 = properties.getPayloadFormatUtf8();
+		record.put((byte) ((utf8 == null) ? -1 : (utf8 ? 1 : 0)));
+		record.putInt(userProperties.size());
+		userBytes.forEach((bytes) -> putField(record, bytes));
+		record.putInt(message.payload().length).put(message.payload());
+		return record.flip();
+	}
+
+	private static byte @Nullable [] utf8(@Nullable String value) {
+		return (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null;
+	}
+
+	private static int field(byte @Nullable [] value) {
+		return 4 + ((value != null) ? value.length : 0);
+	}
+
+	private static void putField(ByteBuffer buffer, byte @Nullable [] value) {
+		if (value == null) {
+			buffer.putInt(-1);
+			return;
+		}
+		buffer.putInt(value.length).put(value);
 	}
 
 	static byte[] encode(MqttOutboundMessage message) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.payload().length + message.topic().length() + 32);
-		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			out.writeByte(message.qos());
-			out.writeBoolean(message.retain());
-			writeString(out, message.topic());
-			MqttMessageProperties properties = message.properties();
-			writeString(out, properties.getContentType());
-			writeString(out, properties.getResponseTopic());
-			writeBytes(out, properties.getCorrelationData());
-			out.writeLong((properties.getMessageExpiryInterval() != null) ? properties.getMessageExpiryInterval() : -1);
-			Boolean utf8 = properties.getPayloadFormatUtf8();
-			out.writeByte((utf8 == null) ? -1 : (utf8 ? 1 : 0));
-			out.writeInt(properties.getUserProperties().size());
-			for (MqttUserProperty property : properties.getUserProperties()) {
-				writeString(out, property.name());
-				writeString(out, property.value());
-			}
-			out.writeInt(message.payload().length);
-			out.write(message.payload());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return bytes.toByteArray();
+		ByteBuffer record = encodeRecord(message);
+		byte[] body = new byte[record.limit() - HEADER];
+		record.get(HEADER, body);
+		return body;
 	}
 
 	static MqttOutboundMessage decode(byte[] body) throws IOException {
@@ -485,19 +527,6 @@ final class FileOutbox implements AutoCloseable {
 		byte[] payload = new byte[in.readInt()];
 		in.readFully(payload);
 		return new MqttOutboundMessage(topic, payload, qos, retain, properties.build());
-	}
-
-	private static void writeString(DataOutputStream out, @Nullable String value) throws IOException {
-		writeBytes(out, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null);
-	}
-
-	private static void writeBytes(DataOutputStream out, byte @Nullable [] value) throws IOException {
-		if (value == null) {
-			out.writeInt(-1);
-			return;
-		}
-		out.writeInt(value.length);
-		out.write(value);
 	}
 
 	private static @Nullable String readString(DataInputStream in) throws IOException {
