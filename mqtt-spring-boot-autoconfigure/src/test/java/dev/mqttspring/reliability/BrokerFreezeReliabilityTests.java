@@ -39,7 +39,7 @@ class BrokerFreezeReliabilityTests {
 	 */
 	private static final Duration DETECTION_MARGIN = Duration.ofMillis(300);
 
-	private static final int RUNS = 3;
+	private static final int RUNS = 2;
 
 	@ParameterizedTest(name = "{0}, MQTT {1}")
 	@MethodSource("dev.mqttspring.reliability.ReliabilityApps#librariesAndVersions")
