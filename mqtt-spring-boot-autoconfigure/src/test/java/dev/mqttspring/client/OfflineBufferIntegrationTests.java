@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,10 +28,8 @@ import dev.mqttspring.core.MqttDeliveryException;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttTemplate;
-import dev.mqttspring.hivemq.HiveMqConnections;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.metrics.MqttConnectionMetrics;
-import dev.mqttspring.paho.PahoConnections;
 import dev.mqttspring.testsupport.MosquittoBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -228,17 +225,8 @@ class OfflineBufferIntegrationTests {
 	}
 
 	private MqttConnection start(String library, MosquittoBroker broker, Consumer<MqttConnectionSettings> customizer) {
-		MqttConnectionSettings settings = new MqttConnectionSettings();
-		settings.setServerUris(List.of(broker.url()));
-		settings.setClientId("buffer-test-" + UUID.randomUUID().toString().substring(0, 8));
-		settings.setConnectionTimeout(Duration.ofSeconds(5));
-		settings.setReconnectMinDelay(Duration.ofMillis(100));
-		settings.setReconnectMaxDelay(Duration.ofMillis(500));
-		settings.setFailFast(true);
-		customizer.accept(settings);
-		Function<MqttConnectionSettings, MqttConnection> factory = "hivemq".equals(library) ? HiveMqConnections::create
-				: PahoConnections::create;
-		MqttConnection connection = factory.apply(settings);
+		MqttConnection connection = LibraryConnections.create(library, broker.url(),
+				"buffer-test-" + UUID.randomUUID().toString().substring(0, 8), customizer);
 		this.connections.add(connection);
 		((SmartLifecycle) connection).start();
 		return connection;

@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.context.SmartLifecycle;
 
 import dev.mqttspring.core.MqttConnection;
-import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttDeliveryException;
 import dev.mqttspring.core.MqttTemplate;
-import dev.mqttspring.hivemq.HiveMqConnections;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.metrics.MqttConnectionMetrics;
-import dev.mqttspring.paho.PahoConnections;
 import dev.mqttspring.testsupport.MosquittoBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,21 +126,13 @@ class OutboxIntegrationTests {
 	}
 
 	private MqttConnection start(String library, MosquittoBroker broker, String clientId, long outboxBytes) {
-		MqttConnectionSettings settings = new MqttConnectionSettings();
-		settings.setServerUris(List.of(broker.url()));
-		settings.setClientId(clientId);
-		settings.setConnectionTimeout(Duration.ofSeconds(5));
-		settings.setReconnectMinDelay(Duration.ofMillis(100));
-		settings.setReconnectMaxDelay(Duration.ofMillis(500));
-		settings.setShutdownTimeout(Duration.ofMillis(500));
-		settings.setFailFast(true);
-		if (outboxBytes > 0) {
-			settings.setOutboxDirectory(this.outbox);
-			settings.setOutboxMaxSize(outboxBytes);
-		}
-		Function<MqttConnectionSettings, MqttConnection> factory = "hivemq".equals(library) ? HiveMqConnections::create
-				: PahoConnections::create;
-		MqttConnection connection = factory.apply(settings);
+		MqttConnection connection = LibraryConnections.create(library, broker.url(), clientId, (settings) -> {
+			settings.setShutdownTimeout(Duration.ofMillis(500));
+			if (outboxBytes > 0) {
+				settings.setOutboxDirectory(this.outbox);
+				settings.setOutboxMaxSize(outboxBytes);
+			}
+		});
 		this.connections.add(connection);
 		((SmartLifecycle) connection).start();
 		return connection;
