@@ -17,42 +17,42 @@ import dev.mqttspring.metrics.MqttMetricsNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps README.md true: every configuration property the build generates metadata for,
+ * Keeps docs/reference.md true: every configuration property the build generates metadata for,
  * and every meter name, is documented there.
  */
-class ReadmeDocumentationTests {
+class ReferenceDocumentationTests {
 
-	private static final Path README = Path.of("..", "README.md");
+	private static final Path REFERENCE = Path.of("..", "docs", "reference.md");
 
 	@Test
 	void everyPropertyIsDocumented() throws IOException {
-		String readme = Files.readString(README);
+		String reference = Files.readString(REFERENCE);
 		JsonNode metadata = JsonMapper.builder().build()
 			.readTree(Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json").toFile());
 		List<String> missing = new ArrayList<>();
 		for (JsonNode property : metadata.get("properties")) {
 			String name = property.get("name").asString();
-			if (!readme.contains("`" + name + "`")) {
+			if (!reference.contains("`" + name + "`")) {
 				missing.add(name);
 			}
 		}
-		assertThat(missing).as("properties missing from README.md (write them as `name` in the property table)").isEmpty();
+		assertThat(missing).as("properties missing from docs/reference.md (write them as `name` in the property table)").isEmpty();
 	}
 
 	@Test
 	void everyMeterIsDocumented() throws Exception {
-		String readme = Files.readString(README);
+		String reference = Files.readString(REFERENCE);
 		List<String> missing = new ArrayList<>();
 		for (Field field : MqttMetricsNames.class.getFields()) {
 			if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class && !field.getName().startsWith("TAG_")
 					&& !field.getName().startsWith("OUTCOME_")) {
 				String meter = (String) field.get(null);
-				if (!readme.contains("`" + meter + "`")) {
+				if (!reference.contains("`" + meter + "`")) {
 					missing.add(meter);
 				}
 			}
 		}
-		assertThat(missing).as("meters missing from README.md").isEmpty();
+		assertThat(missing).as("meters missing from docs/reference.md").isEmpty();
 	}
 
 }
