@@ -52,6 +52,10 @@ public final class MqttConnectionSettings {
 
 	private @Nullable Path outboxDirectory;
 
+	private @Nullable MqttCredentialsProvider credentialsProvider;
+
+	private Duration credentialsRenewalMargin = Duration.ofMinutes(1);
+
 	private long outboxMaxSize = 256L * 1024 * 1024;
 
 	private Duration outboxSyncInterval = Duration.ofSeconds(1);
@@ -306,6 +310,39 @@ public final class MqttConnectionSettings {
 	 */
 	public void setOfflineBufferSize(int offlineBufferSize) {
 		this.offlineBufferSize = offlineBufferSize;
+	}
+
+	/**
+	 * Return the provider asked for credentials before every connection attempt.
+	 * @return the provider; {@code null} to use the user name and password of these settings
+	 */
+	public @Nullable MqttCredentialsProvider getCredentialsProvider() {
+		return this.credentialsProvider;
+	}
+
+	/**
+	 * Set the provider asked for credentials before every connection attempt; it takes
+	 * precedence over the user name and password of these settings.
+	 * @param credentialsProvider the provider, or {@code null}
+	 */
+	public void setCredentialsProvider(@Nullable MqttCredentialsProvider credentialsProvider) {
+		this.credentialsProvider = credentialsProvider;
+	}
+
+	/**
+	 * Return how long before expiring credentials the connection reconnects with fresh ones.
+	 * @return the margin
+	 */
+	public Duration getCredentialsRenewalMargin() {
+		return this.credentialsRenewalMargin;
+	}
+
+	/**
+	 * Set how long before expiring credentials the connection reconnects with fresh ones.
+	 * @param credentialsRenewalMargin the margin
+	 */
+	public void setCredentialsRenewalMargin(Duration credentialsRenewalMargin) {
+		this.credentialsRenewalMargin = credentialsRenewalMargin;
 	}
 
 	/**

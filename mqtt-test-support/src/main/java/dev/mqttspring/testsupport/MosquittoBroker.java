@@ -157,6 +157,23 @@ public final class MosquittoBroker implements AutoCloseable {
 	}
 
 	/**
+	 * Changes (or adds) a user's password in the password file; the broker reads it at its next
+	 * {@link #restart()}.
+	 * @param name the user name
+	 * @param password the new clear text password
+	 */
+	public synchronized void changePassword(String name, String password) {
+		assertStarted();
+		this.config.users.put(name, password);
+		try {
+			writeFiles();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the mosquitto password file", ex);
+		}
+	}
+
+	/**
 	 * Stops the broker gracefully with SIGTERM (resuming it first if paused) and waits up to 10 seconds for it to
 	 * exit, killing it if it does not.
 	 */
