@@ -48,9 +48,9 @@ final class PahoThreads extends AbstractExecutorService implements ScheduledExec
 				throw ex;
 			}
 		};
-		Thread thread = new Thread(task, "MQTT Paho");
-		thread.setDaemon(true);
-		thread.start();
+		// daemon or not as the starting thread, as Paho's own threads: an application without
+		// a web server stays up on them
+		new Thread(task, "MQTT Paho").start();
 	}
 
 	private void report(Throwable ex) {
