@@ -44,8 +44,8 @@ final class PahoThreads extends AbstractExecutorService implements ScheduledExec
 				command.run();
 			}
 			catch (Throwable ex) {
+				// reported (and logged) instead of ending the thread through the default handler
 				report(ex);
-				throw ex;
 			}
 		};
 		// daemon or not as the starting thread, as Paho's own threads: an application without
