@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.util.unit.DataSize;
 
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.observation.MqttListenerObserver;
@@ -40,6 +41,7 @@ public final class MqttListenerContainerFactoryConfigurer {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(listener::isAutoStartup).to(factory::setAutoStartup);
 		map.from(listener::getQueueCapacity).to(factory::setQueueCapacity);
+		map.from(listener::getQueueMemory).as(DataSize::toBytes).to(factory::setQueueMemory);
 		map.from(listener::getShutdownTimeout).to(factory::setShutdownTimeout);
 		map.from(listener::getDeadLetterTopic).to(factory::setDeadLetterTopic);
 		map.from(listener::getAckMode).to(factory::setAckMode);

@@ -150,6 +150,17 @@ public class MqttProperties {
 	private @Nullable DataSize maxPacketSize;
 
 	/**
+	 * Largest incoming packet to accept. Announced to MQTT 5 brokers in CONNECT (Maximum
+	 * Packet Size), which then discard larger messages for this client; a larger message
+	 * that arrives anyway (MQTT 3.1.1, or a broker that ignores the announcement) is
+	 * dropped before it is converted, counted (mqtt.listener.dropped, reason too-large)
+	 * and logged with its topic and size, and the connection stays up. The default keeps a
+	 * full listener queue (mqtt.listener.queue-memory) plus the copies the client library
+	 * makes of the largest message within a small part of a 256MB heap.
+	 */
+	private DataSize maxInboundPacketSize = DataSize.ofMegabytes(4);
+
+	/**
 	 * Maximum time to wait for a graceful disconnect on shutdown. A value without a unit
 	 * is in milliseconds.
 	 */
@@ -347,6 +358,14 @@ public class MqttProperties {
 
 	public void setMaxPacketSize(@Nullable DataSize maxPacketSize) {
 		this.maxPacketSize = maxPacketSize;
+	}
+
+	public DataSize getMaxInboundPacketSize() {
+		return this.maxInboundPacketSize;
+	}
+
+	public void setMaxInboundPacketSize(DataSize maxInboundPacketSize) {
+		this.maxInboundPacketSize = maxInboundPacketSize;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -763,9 +782,19 @@ public class MqttProperties {
 		private boolean autoStartup = true;
 
 		/**
-		 * Messages queued per listener before acknowledgements are withheld (back-pressure).
+		 * Messages queued per listener before acknowledgements of QoS 1/2 messages are
+		 * withheld (back-pressure) and QoS 0 messages are dropped and counted
+		 * (mqtt.listener.dropped, reason queue-full).
 		 */
 		private int queueCapacity = 1000;
+
+		/**
+		 * Bytes (payload plus topic of each message) queued per listener, a second bound next
+		 * to queue-capacity: when either is reached, acknowledgements of QoS 1/2 messages are
+		 * withheld (back-pressure) and QoS 0 messages, which MQTT cannot slow down, are
+		 * dropped and counted (mqtt.listener.dropped, reason queue-full).
+		 */
+		private DataSize queueMemory = DataSize.ofMegabytes(16);
 
 		/**
 		 * Maximum time to let in-flight listener work finish on stop. A value without a unit
@@ -812,6 +841,14 @@ public class MqttProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+		public DataSize getQueueMemory() {
+			return this.queueMemory;
+		}
+
+		public void setQueueMemory(DataSize queueMemory) {
+			this.queueMemory = queueMemory;
 		}
 
 		public Duration getShutdownTimeout() {

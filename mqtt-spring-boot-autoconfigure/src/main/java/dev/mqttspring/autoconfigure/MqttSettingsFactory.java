@@ -17,6 +17,7 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
+import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttTopics;
@@ -69,6 +70,7 @@ final class MqttSettingsFactory {
 		if (properties.getMaxPacketSize() != null) {
 			settings.setMaxPacketSize(properties.getMaxPacketSize().toBytes());
 		}
+		settings.setMaxInboundPacketSize(properties.getMaxInboundPacketSize().toBytes());
 		settings.setHostnameVerification(properties.getSsl().isHostnameVerification());
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null) {
@@ -164,6 +166,15 @@ final class MqttSettingsFactory {
 		if (properties.getMaxPacketSize() != null && properties.getMaxPacketSize().toBytes() < 16) {
 			throw new InvalidMqttPropertyException("mqtt.max-packet-size", properties.getMaxPacketSize(),
 					"use a size of at least 16B, e.g. 256KB");
+		}
+		long inbound = properties.getMaxInboundPacketSize().toBytes();
+		if (inbound < 16 || inbound > MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE) {
+			throw new InvalidMqttPropertyException("mqtt.max-inbound-packet-size", properties.getMaxInboundPacketSize(),
+					"use a size from 16B to 256MB (the largest MQTT packet), e.g. 4MB");
+		}
+		if (properties.getListener().getQueueMemory().toBytes() < 1) {
+			throw new InvalidMqttPropertyException("mqtt.listener.queue-memory", properties.getListener().getQueueMemory(),
+					"use a positive size such as 16MB");
 		}
 		String willTopic = properties.getWill().getTopic();
 		if (StringUtils.hasText(willTopic)) {

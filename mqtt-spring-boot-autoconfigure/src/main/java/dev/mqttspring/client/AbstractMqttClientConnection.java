@@ -119,6 +119,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final InflightWindow window;
 
+	private final InboundLimit inboundLimit;
+
 	private final List<Incoming> parked = new ArrayList<>();
 
 	private final java.util.Set<PendingPublish> awaitingResend = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -172,6 +174,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.buffer = new OfflineBuffer<>((pending) -> pending.bytes, settings.getOfflineBufferMemory(),
 				settings.getOfflineBufferSize());
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
+		this.inboundLimit = new InboundLimit(settings.getMaxInboundPacketSize(), this.logger, settings.getClientId(),
+				settings.getVersion());
 		this.scheduler = newScheduler();
 	}
 
@@ -300,6 +304,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	@Override
 	public long getReconnectCount() {
 		return this.reconnects.get();
+	}
+
+	@Override
+	public long getTooLargeCount(String owner) {
+		return this.inboundLimit.count(owner);
 	}
 
 	@Override
@@ -760,6 +769,34 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			safely(() -> listener.connectionLost(failure.getMessage(), failure.getReasonCode()));
 		}
 		scheduleReconnect(failure.getReasonCode(), failure.getMessage(), false);
+	}
+
+	/**
+	 * Called by subclasses when an error (such as an {@link OutOfMemoryError}) escaped a
+	 * thread of the client library that reads or delivers messages: the connection cannot
+	 * be trusted (the thread may be gone and nothing reads the socket), so it is reported
+	 * and dropped, and the reconnect loop connects again, at once after a connection that
+	 * lasted. Never throws.
+	 * @param thread the name of the thread
+	 * @param error what it threw
+	 */
+	protected final void clientThreadFailed(String thread, Throwable error) {
+		try {
+			String cause = "the client library's thread '" + thread + "' failed with " + error;
+			C current = this.client;
+			if (!this.running || current == null) {
+				return;
+			}
+			this.logger.error("MQTT client '" + getClientId() + "': " + cause + "; dropping the connection and "
+					+ "reconnecting", error);
+			this.scheduler.execute(() -> {
+				abortClient(current);
+				onConnectionLost(cause, -1);
+			});
+		}
+		catch (Throwable ex) {
+			// out of memory again, or stopping: the keep-alive watchdog is the fallback
+		}
 	}
 
 	/**
@@ -1561,8 +1598,37 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				processed.run();
 			};
 		}
+		if (!acceptInbound(topic, payload.length, qos)) {
+			ack.run();
+			return;
+		}
 		dispatch(new Incoming(topic, payload, qos, retained, duplicate, messageId, properties, ack,
 				!isRedeliveredAfterLoss(qos)));
+	}
+
+	/**
+	 * Return whether an incoming message fits {@code mqtt.max-inbound-packet-size}; when it
+	 * does not, count it for the listeners whose subscriptions match its topic and log it
+	 * (never its payload). A backend calls this before it converts the client library's
+	 * message, and acknowledges a QoS 1/2 message it drops.
+	 * @param topic the topic
+	 * @param payloadSize the payload's size in bytes
+	 * @param qos the QoS
+	 * @return whether to deliver the message
+	 */
+	protected final boolean acceptInbound(String topic, long payloadSize, int qos) {
+		long size = InboundLimit.packetSize(topic, payloadSize, qos);
+		if (this.inboundLimit.fits(size)) {
+			return true;
+		}
+		List<String> owners = new ArrayList<>(2);
+		for (FilterEntry entry : this.dispatchIndex.matches(topic)) {
+			for (MqttSubscription subscription : entry.handlers) {
+				owners.add(subscription.getOwner());
+			}
+		}
+		this.inboundLimit.dropped(topic, size, qos, owners);
+		return false;
 	}
 
 	/**

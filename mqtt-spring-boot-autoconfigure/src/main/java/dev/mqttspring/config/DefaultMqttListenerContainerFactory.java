@@ -36,6 +36,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 
 	private int queueCapacity = 1000;
 
+	private long queueMemory = DefaultMqttListenerContainer.DEFAULT_QUEUE_MEMORY;
+
 	private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 	private Duration subscribeTimeout = Duration.ofSeconds(10);
@@ -99,6 +101,15 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	 */
 	public void setQueueCapacity(int queueCapacity) {
 		this.queueCapacity = queueCapacity;
+	}
+
+	/**
+	 * Set the bytes (payload plus topic) each container queues before it withholds
+	 * acknowledgements (QoS 1/2) or drops messages (QoS 0).
+	 * @param queueMemory the bound in bytes
+	 */
+	public void setQueueMemory(long queueMemory) {
+		this.queueMemory = queueMemory;
 	}
 
 	/**
@@ -194,6 +205,7 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setAutoStartup((endpoint.getAutoStartup() != null) ? endpoint.getAutoStartup() : this.autoStartup);
 		container.setPhase(this.phase);
 		container.setQueueCapacity(this.queueCapacity);
+		container.setQueueMemory(this.queueMemory);
 		container.setShutdownTimeout(this.shutdownTimeout);
 		container.setSubscribeTimeout(this.subscribeTimeout);
 		container.setBackOff(this.backOff);

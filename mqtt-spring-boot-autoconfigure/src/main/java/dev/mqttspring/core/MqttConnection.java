@@ -166,6 +166,17 @@ public interface MqttConnection {
 	}
 
 	/**
+	 * Return how many incoming messages for the subscriptions of an owner (a listener id)
+	 * were dropped because they were larger than the configured maximum inbound packet
+	 * size.
+	 * @param owner the owner of the subscriptions
+	 * @return the count
+	 */
+	default long getTooLargeCount(String owner) {
+		return 0;
+	}
+
+	/**
 	 * Register a subscription and subscribe it when connected (again after each reconnect
 	 * without a session). The future completes with the broker's answer to the first
 	 * SUBSCRIBE; a refusal completes it normally with a result that is not granted.

@@ -20,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MqttConnectionSettings {
 
+	/**
+	 * The default of {@link #getMaxInboundPacketSize()}: 4 MiB.
+	 */
+	public static final long DEFAULT_MAX_INBOUND_PACKET_SIZE = 4L * 1024 * 1024;
+
 	private List<String> serverUris = new ArrayList<>(List.of("tcp://localhost:1883"));
 
 	private String clientId = "mqtt-spring-boot";
@@ -71,6 +76,8 @@ public final class MqttConnectionSettings {
 	private int maxQos = 2;
 
 	private long maxPacketSize = MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE;
+
+	private long maxInboundPacketSize = DEFAULT_MAX_INBOUND_PACKET_SIZE;
 
 	private @Nullable Will will;
 
@@ -619,6 +626,24 @@ public final class MqttConnectionSettings {
 	 */
 	public void setPersistenceDirectory(@Nullable Path persistenceDirectory) {
 		this.persistenceDirectory = persistenceDirectory;
+	}
+
+	/**
+	 * Return the largest incoming packet to accept: announced to MQTT 5 brokers in
+	 * CONNECT; a larger message that arrives anyway is dropped before conversion.
+	 * @return the size in bytes
+	 */
+	public long getMaxInboundPacketSize() {
+		return this.maxInboundPacketSize;
+	}
+
+	/**
+	 * Set the largest incoming packet to accept.
+	 * @param maxInboundPacketSize the size in bytes, at most
+	 * {@link MqttBrokerLimits#PROTOCOL_MAXIMUM_PACKET_SIZE}
+	 */
+	public void setMaxInboundPacketSize(long maxInboundPacketSize) {
+		this.maxInboundPacketSize = maxInboundPacketSize;
 	}
 
 	/**

@@ -402,6 +402,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		return builder.build();
 	}
 
+	static long payloadSize(java.util.Optional<ByteBuffer> payload) {
+		return payload.isPresent() ? payload.get().remaining() : 0;
+	}
+
 	static byte[] bytes(ByteBuffer buffer) {
 		ByteBuffer copy = buffer.duplicate();
 		byte[] bytes = new byte[copy.remaining()];

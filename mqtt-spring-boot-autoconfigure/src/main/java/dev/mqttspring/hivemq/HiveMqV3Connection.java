@@ -50,10 +50,23 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	private void received(Mqtt3Publish publish) {
-		int qos = publish.getQos().getCode();
-		int id = (qos > 0) ? register(publish) : 0;
-		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(),
-				HiveMqDuplicateFlag.isDuplicate(publish), id, MqttMessageProperties.NONE);
+		try {
+			int qos = publish.getQos().getCode();
+			String topic = publish.getTopic().toString();
+			if (!acceptInbound(topic, payloadSize(publish.getPayload()), qos)) {
+				if (qos > 0) {
+					publish.acknowledge();
+				}
+				return;
+			}
+			byte[] payload = publish.getPayloadAsBytes();
+			int id = (qos > 0) ? register(publish) : 0;
+			dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id,
+					MqttMessageProperties.NONE);
+		}
+		catch (Throwable ex) {
+			clientThreadFailed(Thread.currentThread().getName(), ex);
+		}
 	}
 
 	@Override

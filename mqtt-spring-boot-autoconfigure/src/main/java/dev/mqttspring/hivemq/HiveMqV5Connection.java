@@ -78,15 +78,27 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	private void received(Mqtt5Publish publish) {
-		int qos = publish.getQos().getCode();
-		int id = (qos > 0) ? register(publish) : 0;
-		MqttMessageProperties properties = properties(publish);
-		List<Integer> identifiers = subscriptionIdentifiers(publish);
-		if (!identifiers.isEmpty()) {
-			properties = properties.toBuilder().subscriptionIdentifiers(identifiers).build();
+		try {
+			int qos = publish.getQos().getCode();
+			String topic = publish.getTopic().toString();
+			if (!acceptInbound(topic, payloadSize(publish.getPayload()), qos)) {
+				if (qos > 0) {
+					publish.acknowledge();
+				}
+				return;
+			}
+			byte[] payload = publish.getPayloadAsBytes();
+			MqttMessageProperties properties = properties(publish);
+			List<Integer> identifiers = subscriptionIdentifiers(publish);
+			if (!identifiers.isEmpty()) {
+				properties = properties.toBuilder().subscriptionIdentifiers(identifiers).build();
+			}
+			int id = (qos > 0) ? register(publish) : 0;
+			dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
 		}
-		dispatch(publish.getTopic().toString(), publish.getPayloadAsBytes(), qos, publish.isRetain(),
-				HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
+		catch (Throwable ex) {
+			clientThreadFailed(Thread.currentThread().getName(), ex);
+		}
 	}
 
 	/**
@@ -149,7 +161,10 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	private com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectRestrictions restrictions() {
-		var builder = com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectRestrictions.builder().sendTopicAliasMaximum(0);
+		var builder = com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectRestrictions.builder()
+			.sendTopicAliasMaximum(0)
+			.maximumPacketSize((int) Math.min(this.settings.getMaxInboundPacketSize(),
+					MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE));
 		if (this.settings.getReceiveMaximum() != null) {
 			builder.receiveMaximum(this.settings.getReceiveMaximum());
 		}

@@ -62,15 +62,17 @@ import dev.mqttspring.observation.MqttListenerObserver;
  * {@code RECEIVED} on a connection that {@linkplain MqttConnection#isAcknowledgingInArrivalOrder()
  * acknowledges in arrival order} and {@code PROCESSED} otherwise.
  * <p>
- * <b>Back-pressure.</b> The queue capacity is not a drop limit: the delivery thread must
- * neither block nor drop. Queued QoS 1/2 messages beyond the capacity are not
+ * <b>Back-pressure.</b> The queue is bounded by a {@link #setQueueCapacity capacity}
+ * (messages) and a {@link #setQueueMemory memory} bound (bytes of payload and topic); the
+ * delivery thread never blocks. Queued QoS 1/2 messages beyond either bound are not
  * acknowledged (with {@code PROCESSED} none is), so the broker's flow control stops
  * sending once the client's receive maximum (MQTT 5) or the broker's in-flight limit
  * (MQTT 3.1.1) of unacknowledged messages is reached; so the queue of a QoS 1/2 listener is
- * bounded by capacity plus that window, not by memory. When the queue grows past the
- * capacity the container logs a warning once. QoS 0 has no acknowledgement and no flow
- * control in MQTT: a QoS 0 listener that is slower than its publishers queues without
- * bound, so subscribe with QoS 1 where back-pressure matters.
+ * bounded by the bounds plus that window. When the queue grows past a bound the container
+ * logs a warning once. QoS 0 has no acknowledgement and no flow control in MQTT: a QoS 0
+ * message that arrives while the queue is at either bound is dropped (the newest is
+ * dropped, the queued ones are kept), counted ({@link #getDroppedCount()}) and logged at
+ * most every ten seconds; subscribe with QoS 1 where every message matters.
  *
  * @author mqtt-spring-boot
  */
@@ -106,6 +108,13 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private static final int MAX_EXCEPTION_MESSAGE = 1000;
 
+	/**
+	 * The default of {@link #setQueueMemory}: 16 MiB.
+	 */
+	public static final long DEFAULT_QUEUE_MEMORY = 16L * 1024 * 1024;
+
+	private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private final MqttConnection connection;
 
 	private final String listenerId;
@@ -125,6 +134,8 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	private int phase = DEFAULT_PHASE;
 
 	private int queueCapacity = 1000;
+
+	private long queueMemory = DEFAULT_QUEUE_MEMORY;
 
 	private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -180,6 +191,18 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private boolean overCapacity;
 
+	/**
+	 * Bytes (payload and topic) of the messages in {@code queue}, and of those of them in
+	 * {@code withheld}.
+	 */
+	private long queuedBytes;
+
+	private long withheldBytes;
+
+	private long dropsSinceLog;
+
+	private long dropLoggedAt;
+
 	private volatile @Nullable Thread worker;
 
 	private volatile boolean abandoned;
@@ -197,6 +220,8 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final AtomicLong deadLettered = new AtomicLong();
+
+	private final AtomicLong dropped = new AtomicLong();
 
 	/**
 	 * Create a new container.
@@ -255,6 +280,17 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	public void setQueueCapacity(int queueCapacity) {
 		Assert.isTrue(queueCapacity > 0, "'queueCapacity' must be positive");
 		this.queueCapacity = queueCapacity;
+	}
+
+	/**
+	 * Set how many bytes (payload plus topic of each message) may wait, a second bound
+	 * next to the {@link #setQueueCapacity capacity}: beyond it QoS 1/2 acknowledgements
+	 * are withheld and QoS 0 messages dropped.
+	 * @param queueMemory the bound in bytes
+	 */
+	public void setQueueMemory(long queueMemory) {
+		Assert.isTrue(queueMemory > 0, "'queueMemory' must be positive");
+		this.queueMemory = queueMemory;
 	}
 
 	/**
@@ -438,6 +474,16 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	@Override
 	public long getDeadLetteredCount() {
 		return this.deadLettered.get();
+	}
+
+	@Override
+	public long getDroppedCount() {
+		return this.dropped.get();
+	}
+
+	@Override
+	public long getTooLargeCount() {
+		return this.connection.getTooLargeCount(this.listenerId);
 	}
 
 	@Override
@@ -654,6 +700,8 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			unacknowledged = this.ackOnReceipt ? this.withheld.size() : left;
 			this.queue.clear();
 			this.withheld.clear();
+			this.queuedBytes = 0;
+			this.withheldBytes = 0;
 		}
 		finally {
 			this.queueLock.unlock();
@@ -683,21 +731,28 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		}
 		boolean startWorker = false;
 		boolean acknowledge = false;
+		long dropsToLog = 0;
 		int size;
+		long bytes = bytes(message);
 		this.queueLock.lock();
 		try {
 			this.received.incrementAndGet();
-			this.queue.add(message);
-			size = this.queue.size();
-			if (this.ackOnReceipt) {
-				if (this.withheld.isEmpty() && size <= this.queueCapacity) {
-					acknowledge = true;
+			if (message.getQos() == 0 && !this.queue.isEmpty()
+					&& (this.queue.size() >= this.queueCapacity || this.queuedBytes + bytes > this.queueMemory)) {
+				this.dropped.incrementAndGet();
+				this.dropsSinceLog++;
+				long now = System.nanoTime();
+				if (this.dropsSinceLog == this.dropped.get() || now - this.dropLoggedAt >= DROP_LOG_INTERVAL_NANOS) {
+					dropsToLog = this.dropsSinceLog;
+					this.dropsSinceLog = 0;
+					this.dropLoggedAt = now;
 				}
-				else {
-					this.withheld.add(message);
-				}
+				size = -1;
 			}
-			if (!this.draining) {
+			else {
+				size = enqueue(message, bytes);
+			}
+			if (size > 0 && !this.draining) {
 				this.draining = true;
 				if (this.lingering) {
 					this.notEmpty.signal();
@@ -706,26 +761,77 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 					startWorker = true;
 				}
 			}
-			if (size > this.queueCapacity && !this.overCapacity) {
-				this.overCapacity = true;
-				logger.warn("Listener " + this.description + " has " + size + " messages waiting, more than its queue "
-						+ "capacity of " + this.queueCapacity + " (mqtt.listener.queue-capacity): it is slower than its "
-						+ "publishers. Acknowledgements are withheld until "
-						+ (this.ackOnReceipt ? "the queue has room" : "messages are processed")
-						+ ", so the broker slows down (QoS 1/2); nothing is dropped");
-			}
-			else if (size <= this.queueCapacity / 2) {
-				this.overCapacity = false;
+			acknowledge = size > 0 && this.ackOnReceipt && this.withheld.peekLast() != message;
+			if (size > 0) {
+				warnAboutBounds(size);
 			}
 		}
 		finally {
 			this.queueLock.unlock();
+		}
+		if (size < 0) {
+			message.acknowledge();
+			if (dropsToLog > 0) {
+				logDrop(message, bytes, dropsToLog);
+			}
+			return;
 		}
 		if (acknowledge) {
 			message.acknowledge();
 		}
 		if (startWorker) {
 			startWorker();
+		}
+	}
+
+	/**
+	 * Add a message to the queue (holding the queue lock); with {@code RECEIVED}, withhold
+	 * its acknowledgement when the queue is beyond a bound. Return the queue size.
+	 */
+	private int enqueue(MqttInboundMessage message, long bytes) {
+		this.queue.add(message);
+		this.queuedBytes += bytes;
+		int size = this.queue.size();
+		if (this.ackOnReceipt && !(this.withheld.isEmpty() && withinBounds(size, this.queuedBytes))) {
+			this.withheld.add(message);
+			this.withheldBytes += bytes;
+		}
+		return size;
+	}
+
+	private boolean withinBounds(int size, long bytes) {
+		return size <= 1 || (size <= this.queueCapacity && bytes <= this.queueMemory);
+	}
+
+	private static long bytes(MqttInboundMessage message) {
+		return (long) message.getPayload().length + message.getTopic().length();
+	}
+
+	private void logDrop(MqttInboundMessage message, long bytes, long drops) {
+		logger.warn("Listener " + this.description + " dropped " + ((drops > 1) ? drops + " QoS 0 messages in the last "
+				+ TimeUnit.NANOSECONDS.toSeconds(DROP_LOG_INTERVAL_NANOS) + " s, the last" : "a QoS 0 message")
+				+ " on '" + message.getTopic() + "' (" + bytes + " bytes): its queue is full (" + this.queueCapacity
+				+ " messages, mqtt.listener.queue-capacity, or " + this.queueMemory
+				+ " bytes, mqtt.listener.queue-memory) and MQTT cannot slow QoS 0 publishers down; " + this.dropped.get()
+				+ " dropped in total (meter mqtt.listener.dropped, reason queue-full). Subscribe with QoS 1 where every "
+				+ "message matters");
+	}
+
+	/**
+	 * Warn once when the queue grows past a bound (holding the queue lock).
+	 */
+	private void warnAboutBounds(int size) {
+		if ((size > this.queueCapacity || this.queuedBytes > this.queueMemory) && !this.overCapacity) {
+			this.overCapacity = true;
+			logger.warn("Listener " + this.description + " has " + size + " messages (" + this.queuedBytes
+					+ " bytes) waiting, more than its queue capacity of " + this.queueCapacity
+					+ " (mqtt.listener.queue-capacity) or " + this.queueMemory + " bytes (mqtt.listener.queue-memory): "
+					+ "it is slower than its publishers. Acknowledgements of QoS 1/2 messages are withheld until "
+					+ (this.ackOnReceipt ? "the queue has room" : "messages are processed")
+					+ ", so the broker slows down; QoS 0 messages are dropped while the queue is full");
+		}
+		else if (size <= this.queueCapacity / 2 && this.queuedBytes <= this.queueMemory / 2) {
+			this.overCapacity = false;
 		}
 	}
 
@@ -767,7 +873,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 				MqttInboundMessage message;
 				this.queueLock.lock();
 				try {
-					message = this.abandoned ? null : this.queue.poll();
+					message = this.abandoned ? null : poll();
 					if (message == null) {
 						this.draining = false;
 						this.overCapacity = false;
@@ -775,7 +881,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 						if (this.abandoned || !linger()) {
 							return;
 						}
-						message = this.queue.poll();
+						message = poll();
 						if (message == null) {
 							return;
 						}
@@ -799,6 +905,17 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	}
 
 	/**
+	 * Take the next message (holding the queue lock).
+	 */
+	private @Nullable MqttInboundMessage poll() {
+		MqttInboundMessage message = this.queue.poll();
+		if (message != null) {
+			this.queuedBytes -= bytes(message);
+		}
+		return message;
+	}
+
+	/**
 	 * With {@link MqttAckMode#RECEIVED}, collect (holding the queue lock) the withheld
 	 * messages that fit into the queue now that {@code taken} left it.
 	 */
@@ -807,11 +924,22 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			return;
 		}
 		if (this.withheld.peekFirst() == taken) {
-			released.add(this.withheld.pollFirst());
+			releaseFirst(released);
 		}
-		while (!this.withheld.isEmpty() && this.queue.size() - this.withheld.size() < this.queueCapacity) {
-			released.add(this.withheld.pollFirst());
+		while (!this.withheld.isEmpty()) {
+			int acknowledged = this.queue.size() - this.withheld.size();
+			long acknowledgedBytes = this.queuedBytes - this.withheldBytes;
+			if (!withinBounds(acknowledged + 1, acknowledgedBytes + bytes(this.withheld.peekFirst()))) {
+				return;
+			}
+			releaseFirst(released);
 		}
+	}
+
+	private void releaseFirst(List<MqttInboundMessage> released) {
+		MqttInboundMessage message = this.withheld.pollFirst();
+		this.withheldBytes -= bytes(message);
+		released.add(message);
 	}
 
 	/**

@@ -107,4 +107,22 @@ public interface MqttListenerContainer extends SmartLifecycle {
 	 */
 	int getQueueSize();
 
+	/**
+	 * Return how many QoS 0 messages this listener dropped because its queue was full
+	 * ({@code mqtt.listener.queue-capacity} or {@code mqtt.listener.queue-memory}).
+	 * @return the count
+	 */
+	default long getDroppedCount() {
+		return 0;
+	}
+
+	/**
+	 * Return how many messages for this listener the connection dropped because they
+	 * were larger than {@code mqtt.max-inbound-packet-size}.
+	 * @return the count
+	 */
+	default long getTooLargeCount() {
+		return 0;
+	}
+
 }

@@ -23,7 +23,8 @@ import dev.mqttspring.listener.MqttListenerContainer;
 /**
  * {@link MeterBinder} for the counts every listener container keeps:
  * {@code mqtt.listener.received}, {@code mqtt.listener.processed},
- * {@code mqtt.listener.failed}, {@code mqtt.listener.dead.lettered} (function counters)
+ * {@code mqtt.listener.failed}, {@code mqtt.listener.dead.lettered},
+ * {@code mqtt.listener.dropped} with the tag {@code reason} (function counters)
  * and {@code mqtt.listener.queued} (gauge), tagged with the client id and the listener id.
  * Containers registered after binding are bound when the context is refreshed, or
  * through {@link #bindListeners()}.
@@ -117,6 +118,14 @@ public class MqttListenerContainerMetrics implements MeterBinder, ApplicationLis
 				container, tags, MqttListenerContainer::getFailedCount);
 		counter(registry, MqttMetricsNames.LISTENER_DEAD_LETTERED, "Failed messages published to a dead-letter topic",
 				container, tags, MqttListenerContainer::getDeadLetteredCount);
+		counter(registry, MqttMetricsNames.LISTENER_DROPPED,
+				"Messages for an MQTT listener dropped because they were larger than mqtt.max-inbound-packet-size",
+				container, tags.and(MqttMetricsNames.TAG_REASON, MqttMetricsNames.REASON_TOO_LARGE),
+				MqttListenerContainer::getTooLargeCount);
+		counter(registry, MqttMetricsNames.LISTENER_DROPPED,
+				"QoS 0 messages an MQTT listener dropped because its queue was full", container,
+				tags.and(MqttMetricsNames.TAG_REASON, MqttMetricsNames.REASON_QUEUE_FULL),
+				MqttListenerContainer::getDroppedCount);
 		Gauge.builder(MqttMetricsNames.LISTENER_QUEUED, container, MqttListenerContainer::getQueueSize)
 			.description("Received messages waiting to be processed by an MQTT listener")
 			.tags(tags)

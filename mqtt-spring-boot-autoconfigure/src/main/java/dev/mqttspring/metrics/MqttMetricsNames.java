@@ -88,6 +88,23 @@ public final class MqttMetricsNames {
 	public static final String LISTENER_DEAD_LETTERED = "mqtt.listener.dead.lettered";
 
 	/**
+	 * Counter: messages for a listener dropped, by reason ({@code too-large}: larger than
+	 * mqtt.max-inbound-packet-size; {@code queue-full}: QoS 0 while the listener's queue was
+	 * at mqtt.listener.queue-capacity or mqtt.listener.queue-memory).
+	 */
+	public static final String LISTENER_DROPPED = "mqtt.listener.dropped";
+
+	/**
+	 * Reason of a message dropped because it was larger than mqtt.max-inbound-packet-size.
+	 */
+	public static final String REASON_TOO_LARGE = "too-large";
+
+	/**
+	 * Reason of a QoS 0 message dropped because the listener's queue was full.
+	 */
+	public static final String REASON_QUEUE_FULL = "queue-full";
+
+	/**
 	 * Tag: the MQTT client id.
 	 */
 	public static final String TAG_CLIENT_ID = "client.id";
@@ -134,7 +151,8 @@ public final class MqttMetricsNames {
 
 	/**
 	 * Tag: why a publish was refused ({@code maximum-qos}, {@code maximum-packet-size},
-	 * {@code retain-available}, or {@code broker-0x..} with the broker's reason code).
+	 * {@code retain-available}, or {@code broker-0x..} with the broker's reason code), or
+	 * why a listener's message was dropped ({@code too-large}, {@code queue-full}).
 	 */
 	public static final String TAG_REASON = "reason";
 

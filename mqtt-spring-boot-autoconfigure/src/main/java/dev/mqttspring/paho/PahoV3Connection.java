@@ -51,7 +51,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	protected MqttAsyncClient createClient() throws Exception {
 		KeepAlive keepAlive = new KeepAlive(this.settings.getClientId());
 		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
-				persistence(), keepAlive);
+				persistence(), keepAlive, new PahoThreads(this::clientThreadFailed));
 		this.keepAlive = keepAlive;
 		client.setManualAcks(true);
 		client.setCallback(new Callback());

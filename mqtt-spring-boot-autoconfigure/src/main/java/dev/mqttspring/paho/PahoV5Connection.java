@@ -68,7 +68,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	protected MqttAsyncClient createClient() throws Exception {
 		KeepAlive keepAlive = new KeepAlive(this.settings.getClientId());
 		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
-				persistence(), keepAlive, null);
+				persistence(), keepAlive, new PahoThreads(this::clientThreadFailed));
 		this.keepAlive = keepAlive;
 		client.setManualAcks(true);
 		client.setCallback(new Callback());
@@ -121,6 +121,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 		if (this.settings.getReceiveMaximum() != null) {
 			options.setReceiveMaximum(this.settings.getReceiveMaximum());
 		}
+		options.setMaximumPacketSize(this.settings.getMaxInboundPacketSize());
 		SocketFactory factory = PahoConnections.socketFactory(this.settings);
 		options.setSocketFactory(factory);
 		MqttConnectionSettings.Will will = this.settings.getWill();

@@ -93,6 +93,7 @@ class MqttAutoConfigurationTests {
 			assertThat(settings.getPublishMaxBlock()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(settings.isFailFast()).isFalse();
 			assertThat(settings.getMaxQos()).isEqualTo(2);
+			assertThat(settings.getMaxInboundPacketSize()).isEqualTo(4L * 1024 * 1024);
 			assertThat(settings.getWill()).isNull();
 			assertThat(settings.getSocketFactory()).isNull();
 			assertThat(settings.isHostnameVerification()).isTrue();
@@ -479,7 +480,9 @@ class MqttAutoConfigurationTests {
 	@CsvSource({ "mqtt.max-inflight, 0, 1 to 65535", "mqtt.max-inflight, 70000, 1 to 65535",
 			"mqtt.offline-buffer-size, -1, 0 (no buffering) or more", "mqtt.max-packet-size, 8B, at least 16B",
 			"mqtt.offline-buffer-memory, -1B, 0 (no buffering) or a size",
-			"mqtt.outbox.sync-interval, -1000ms, 0 (force every write to the disk) or a positive duration" })
+			"mqtt.outbox.sync-interval, -1000ms, 0 (force every write to the disk) or a positive duration",
+			"mqtt.max-inbound-packet-size, 8B, from 16B to 256MB", "mqtt.max-inbound-packet-size, 268435461B, from 16B to 256MB",
+			"mqtt.listener.queue-memory, 0B, a positive size" })
 	void outOfRangeNumberIsRejected(String property, String value, String rule) {
 		this.runner.withPropertyValues(property + "=" + value)
 			.run((context) -> assertInvalid(context, property, value, rule));

@@ -55,6 +55,7 @@ class MqttListenerAutoConfigurationTests {
 	void appliesListenerPropertiesToContainers() {
 		this.runner
 			.withPropertyValues("mqtt.listener.auto-startup=false", "mqtt.listener.queue-capacity=7",
+					"mqtt.listener.queue-memory=1MB",
 					"mqtt.listener.shutdown-timeout=3s", "mqtt.listener.dead-letter-topic=dlt/all",
 					"mqtt.listener.retry.max-attempts=4", "mqtt.listener.retry.initial-interval=50ms",
 					"mqtt.listener.retry.multiplier=3", "mqtt.listener.retry.max-interval=200ms", "mqtt.fail-fast=true",
@@ -71,6 +72,7 @@ class MqttListenerAutoConfigurationTests {
 				assertThat(container.getQos()).isEqualTo(2);
 				assertThat(((DefaultMqttListenerContainer) container).getDeadLetterTopic()).isEqualTo("dlt/all");
 				assertThat(container).extracting("queueCapacity").isEqualTo(7);
+				assertThat(container).extracting("queueMemory").isEqualTo(1024L * 1024);
 				assertThat(container).extracting("shutdownTimeout").isEqualTo(java.time.Duration.ofSeconds(3));
 				assertThat(container).extracting("failFast").isEqualTo(true);
 				BackOffExecution backOff = ((org.springframework.util.backoff.BackOff) org.springframework.test.util.ReflectionTestUtils
