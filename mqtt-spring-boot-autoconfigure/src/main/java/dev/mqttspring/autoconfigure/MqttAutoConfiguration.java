@@ -71,8 +71,10 @@ public final class MqttAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MqttConnectionSettings mqttConnectionSettings(MqttProperties properties, MqttConnectionDetails connectionDetails,
-			Environment environment, ObjectProvider<MqttConnectionCustomizer> customizers) {
+			Environment environment, ObjectProvider<MqttConnectionCustomizer> customizers,
+			org.springframework.beans.factory.ListableBeanFactory beanFactory) {
 		MqttConnectionSettings settings = MqttSettingsFactory.create(properties, connectionDetails, environment);
+		settings.setCredentialsProvider(MqttCredentialsProviders.forDefault(beanFactory, MqttNamedConnections.names(environment)));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
 		return settings;
 	}

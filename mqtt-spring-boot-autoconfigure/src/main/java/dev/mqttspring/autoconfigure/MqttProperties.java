@@ -167,6 +167,13 @@ public class MqttProperties {
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 
 	/**
+	 * How long before credentials from an MqttCredentialsProvider expire the connection
+	 * reconnects gracefully with fresh ones (at the latest halfway through their remaining
+	 * life). A value without a unit is in milliseconds.
+	 */
+	private Duration credentialsRenewalMargin = Duration.ofMinutes(1);
+
+	/**
 	 * TLS settings.
 	 */
 	private final Ssl ssl = new Ssl();
@@ -374,6 +381,14 @@ public class MqttProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Duration getCredentialsRenewalMargin() {
+		return this.credentialsRenewalMargin;
+	}
+
+	public void setCredentialsRenewalMargin(Duration credentialsRenewalMargin) {
+		this.credentialsRenewalMargin = credentialsRenewalMargin;
 	}
 
 	public Ssl getSsl() {

@@ -60,6 +60,7 @@ final class MqttSettingsFactory {
 		settings.setPublishMaxBlock(properties.getTemplate().getMaxBlock());
 		settings.setOfflineBufferMemory(properties.getOfflineBufferMemory().toBytes());
 		settings.setShutdownTimeout(properties.getShutdownTimeout());
+		settings.setCredentialsRenewalMargin(properties.getCredentialsRenewalMargin());
 		if (properties.getOutbox().isEnabled()) {
 			settings.setOutboxDirectory(properties.getOutbox().getDirectory());
 			settings.setOutboxMaxSize(properties.getOutbox().getMaxSize().toBytes());
@@ -144,6 +145,10 @@ final class MqttSettingsFactory {
 		if (properties.getOfflineBufferMemory().isNegative()) {
 			throw new InvalidMqttPropertyException("mqtt.offline-buffer-memory", properties.getOfflineBufferMemory(),
 					"use 0 (no buffering) or a size such as 32MB");
+		}
+		if (properties.getCredentialsRenewalMargin().isNegative()) {
+			throw new InvalidMqttPropertyException("mqtt.credentials-renewal-margin",
+					properties.getCredentialsRenewalMargin().toMillis() + "ms", "use 0 or a positive duration such as 1m");
 		}
 		MqttProperties.Outbox outbox = properties.getOutbox();
 		if (outbox.isEnabled() && outbox.getDirectory() == null) {

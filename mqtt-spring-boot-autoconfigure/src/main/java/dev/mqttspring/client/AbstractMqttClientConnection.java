@@ -38,6 +38,8 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionListener;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttConnectionState;
+import dev.mqttspring.core.MqttCredentials;
+import dev.mqttspring.core.MqttCredentialsProvider;
 import dev.mqttspring.core.MqttDeliveryException;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -165,6 +167,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private @Nullable KeepAliveWatch keepAliveWatch;
 
 	private volatile @Nullable String keepAliveLoss;
+
+	/** What the credentials provider returned for the current attempt or connection. */
+	private volatile @Nullable MqttCredentials credentials;
+
+	private @Nullable ScheduledFuture<?> renewalTask;
 
 	protected @Nullable C client;
 
@@ -474,6 +481,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				this.reconnectTask = null;
 			}
 			cancelKeepAliveWatchdog();
+			cancelRenewal();
 			abandoned = new ArrayList<>(this.buffer.close());
 			abandoned.addAll(this.awaitingResend);
 			this.awaitingResend.clear();
@@ -546,6 +554,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			}
 
 		};
+		if (!fetchCredentials(callback)) {
+			return result;
+		}
 		try {
 			try {
 				connectClient(current, callback);
@@ -621,7 +632,147 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 */
 	protected abstract boolean isConnectInProgress(Throwable ex);
 
+	/**
+	 * Ask the credentials provider (if any) for the credentials of this attempt.
+	 * @return whether the attempt may go on
+	 */
+	private boolean fetchCredentials(ConnectCallback callback) {
+		MqttCredentialsProvider provider = this.settings.getCredentialsProvider();
+		if (provider == null) {
+			return true;
+		}
+		MqttCredentials fetched = null;
+		String problem;
+		RuntimeException cause = null;
+		try {
+			fetched = provider.getCredentials();
+			problem = "returned no credentials";
+		}
+		catch (RuntimeException ex) {
+			cause = ex;
+			problem = "failed: " + ex.getClass().getName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
+		}
+		if (fetched == null) {
+			callback.failed(new CredentialsFailure("The MQTT credentials provider of client '" + getClientId() + "' ("
+					+ provider.getClass().getName() + ") " + problem + "; no attempt to connect to "
+					+ String.join(", ", this.settings.getServerUris()) + " was made, the next one asks it again", cause));
+			return false;
+		}
+		this.credentials = fetched;
+		return true;
+	}
+
+	/**
+	 * Return the user name of the current connection attempt: the credentials provider's,
+	 * else the settings'.
+	 * @return the user name, or {@code null}
+	 */
+	protected @Nullable String connectUsername() {
+		MqttCredentials current = providedCredentials();
+		return (current != null) ? current.getUsername() : this.settings.getUsername();
+	}
+
+	/**
+	 * Return the password of the current connection attempt: the credentials provider's,
+	 * else the settings'.
+	 * @return the password bytes, or {@code null}
+	 */
+	protected byte @Nullable [] connectPassword() {
+		MqttCredentials current = providedCredentials();
+		if (current != null) {
+			return current.getPassword();
+		}
+		char[] password = this.settings.getPassword();
+		return (password != null) ? utf8(password) : null;
+	}
+
+	private @Nullable MqttCredentials providedCredentials() {
+		return (this.settings.getCredentialsProvider() != null) ? this.credentials : null;
+	}
+
+	/**
+	 * With credentials that expire, reconnect with fresh ones mqtt.credentials-renewal-margin
+	 * before (at the latest halfway through their remaining life, at least a second on).
+	 */
+	private void scheduleRenewal() {
+		cancelRenewal();
+		MqttCredentials current = providedCredentials();
+		Instant expiresAt = (current != null) ? current.getExpiresAt() : null;
+		if (expiresAt == null) {
+			return;
+		}
+		long left = Duration.between(Instant.now(), expiresAt).toMillis();
+		long delay = Math.max(1000, Math.max(left - this.settings.getCredentialsRenewalMargin().toMillis(), left / 2));
+		try {
+			this.renewalTask = this.scheduler.schedule(() -> renewCredentials(expiresAt), delay, TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	private void cancelRenewal() {
+		ScheduledFuture<?> task = this.renewalTask;
+		this.renewalTask = null;
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+	/**
+	 * Reconnect gracefully (DISCONNECT, so no Will) with fresh credentials before the current
+	 * ones expire: publishes wait in the buffer meanwhile, and those in flight get their
+	 * acknowledgements first (for up to mqtt.shutdown-timeout).
+	 */
+	private void renewCredentials(Instant expiresAt) {
+		C current;
+		this.lock.lock();
+		try {
+			if (!this.running || this.state != MqttConnectionState.CONNECTED) {
+				return;
+			}
+			this.renewalTask = null;
+			// publishers now wait in the buffer
+			setState(MqttConnectionState.CONNECTING);
+			current = this.client;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.logger.info("MQTT client '" + getClientId() + "' reconnects with fresh credentials before its current ones "
+				+ "expire at " + expiresAt);
+		long deadline = System.nanoTime() + InflightWindow.nanos(this.settings.getShutdownTimeout());
+		while (this.window.inUse() > 0 && System.nanoTime() < deadline && this.running) {
+			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		try {
+			if (current != null && isClientConnected(current)) {
+				disconnectClient(current, this.settings.getShutdownTimeout());
+			}
+		}
+		catch (Exception ex) {
+			this.logger.debug("MQTT disconnect of '" + getClientId() + "' before renewing its credentials did not complete "
+					+ "cleanly: " + ex.getMessage());
+		}
+		this.lock.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			cancelKeepAliveWatchdog();
+			// the broker sends the unacknowledged ones again
+			this.parked.removeIf((parked) -> !parked.keepOnLoss);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		attemptConnect();
+	}
+
 	private MqttConnectException connectFailure(Throwable ex) {
+		if (ex instanceof CredentialsFailure failure) {
+			return failure;
+		}
 		int code = reasonCodeOf(ex);
 		String hint = switch (code) {
 			case 0x86 -> "; check mqtt.username and mqtt.password";
@@ -711,6 +862,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			}
 			setState(MqttConnectionState.CONNECTED);
 			startKeepAliveWatchdog(limits);
+			scheduleRenewal();
 		}
 		finally {
 			this.lock.unlock();
@@ -818,6 +970,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.lock.lock();
 		try {
 			cancelKeepAliveWatchdog();
+			cancelRenewal();
 			// the broker sends the unacknowledged ones again
 			this.parked.removeIf((parked) -> !parked.keepOnLoss);
 			setState(MqttConnectionState.DISCONNECTED);
@@ -1927,6 +2080,17 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * messages are two publishes (and identity hashing keeps the completion path from
 	 * hashing the message).
 	 */
+	/**
+	 * A connect attempt that the credentials provider stopped before it began.
+	 */
+	private static final class CredentialsFailure extends MqttConnectException {
+
+		CredentialsFailure(String message, @Nullable Throwable cause) {
+			super(message, -1, cause);
+		}
+
+	}
+
 	private static final class PendingPublish {
 
 		final MqttOutboundMessage message;

@@ -78,10 +78,12 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 		Mqtt3ConnectBuilder builder = Mqtt3Connect.builder()
 			.keepAlive((int) this.settings.getKeepAlive().toSeconds())
 			.cleanSession(this.settings.isCleanStart());
-		if (this.settings.getUsername() != null) {
-			var auth = Mqtt3SimpleAuth.builder().username(this.settings.getUsername());
-			if (this.settings.getPassword() != null) {
-				auth.password(utf8(this.settings.getPassword()));
+		String username = connectUsername();
+		if (username != null) {
+			var auth = Mqtt3SimpleAuth.builder().username(username);
+			byte[] password = connectPassword();
+			if (password != null) {
+				auth.password(password);
 			}
 			builder.simpleAuth(auth.build());
 		}

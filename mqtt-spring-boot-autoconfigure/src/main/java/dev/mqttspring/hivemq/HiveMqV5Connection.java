@@ -135,15 +135,16 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			.sessionExpiryInterval(this.settings.getSessionExpiry().toSeconds());
 		// outgoing topic aliases off, as with Paho: a resent message must carry its topic
 		builder.restrictions(restrictions());
-		if (this.settings.getUsername() != null || this.settings.getPassword() != null) {
+		String username = connectUsername();
+		byte[] password = connectPassword();
+		if (username != null || password != null) {
 			Mqtt5SimpleAuthBuilder auth = Mqtt5SimpleAuth.builder();
 			Mqtt5SimpleAuthBuilder.Complete complete = null;
-			if (this.settings.getUsername() != null) {
-				complete = auth.username(this.settings.getUsername());
+			if (username != null) {
+				complete = auth.username(username);
 			}
-			if (this.settings.getPassword() != null) {
-				complete = (complete != null) ? complete.password(utf8(this.settings.getPassword()))
-						: auth.password(utf8(this.settings.getPassword()));
+			if (password != null) {
+				complete = (complete != null) ? complete.password(password) : auth.password(password);
 			}
 			builder.simpleAuth(complete.build());
 		}

@@ -69,11 +69,13 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 		MqttConnectOptions options = new MqttConnectOptions();
 		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
 		options.setServerURIs(this.settings.getServerUris().toArray(new String[0]));
-		if (this.settings.getUsername() != null) {
-			options.setUserName(this.settings.getUsername());
+		String username = connectUsername();
+		if (username != null) {
+			options.setUserName(username);
 		}
-		if (this.settings.getPassword() != null) {
-			options.setPassword(this.settings.getPassword().clone());
+		byte[] password = connectPassword();
+		if (password != null) {
+			options.setPassword(new String(password, java.nio.charset.StandardCharsets.UTF_8).toCharArray());
 		}
 		options.setKeepAliveInterval((int) this.settings.getKeepAlive().toSeconds());
 		options.setConnectionTimeout((int) Math.max(1, this.settings.getConnectionTimeout().toSeconds()));

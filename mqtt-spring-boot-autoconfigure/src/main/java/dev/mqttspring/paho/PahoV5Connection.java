@@ -105,11 +105,13 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	MqttConnectionOptions options() {
 		MqttConnectionOptions options = new MqttConnectionOptions();
 		options.setServerURIs(this.settings.getServerUris().toArray(new String[0]));
-		if (this.settings.getUsername() != null) {
-			options.setUserName(this.settings.getUsername());
+		String username = connectUsername();
+		if (username != null) {
+			options.setUserName(username);
 		}
-		if (this.settings.getPassword() != null) {
-			options.setPassword(utf8(this.settings.getPassword()));
+		byte[] password = connectPassword();
+		if (password != null) {
+			options.setPassword(password);
 		}
 		options.setKeepAliveInterval((int) this.settings.getKeepAlive().toSeconds());
 		options.setConnectionTimeout((int) Math.max(1, this.settings.getConnectionTimeout().toSeconds()));

@@ -489,6 +489,32 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
+	void twoCredentialsProvidersForTheDefaultConnectionFail() {
+		this.runner
+			.withBean("first", dev.mqttspring.core.MqttCredentialsProvider.class,
+					() -> () -> dev.mqttspring.core.MqttCredentials.of("a", "b"))
+			.withBean("second", dev.mqttspring.core.MqttCredentialsProvider.class,
+					() -> () -> dev.mqttspring.core.MqttCredentials.of("a", "b"))
+			.run((context) -> {
+				InvalidMqttPropertyException ex = findInvalid(context);
+				assertThat(ex.getMessage()).contains("2 MqttCredentialsProvider beans [first, second]")
+					.contains("<name>MqttCredentialsProvider");
+			});
+	}
+
+	@Test
+	void credentialsProviderReachesTheSettings() {
+		dev.mqttspring.core.MqttCredentialsProvider provider = () -> dev.mqttspring.core.MqttCredentials.of("a", "b");
+		this.runner.withBean(dev.mqttspring.core.MqttCredentialsProvider.class, () -> provider)
+			.withPropertyValues("mqtt.credentials-renewal-margin=30s")
+			.run((context) -> {
+				MqttConnectionSettings settings = context.getBean(MqttConnectionSettings.class);
+				assertThat(settings.getCredentialsProvider()).isSameAs(provider);
+				assertThat(settings.getCredentialsRenewalMargin()).isEqualTo(java.time.Duration.ofSeconds(30));
+			});
+	}
+
+	@Test
 	void outboxNeedsADirectory() {
 		this.runner.withPropertyValues("mqtt.outbox.enabled=true").run((context) -> {
 			InvalidMqttPropertyException ex = findInvalid(context);
