@@ -402,8 +402,19 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		return builder.build();
 	}
 
-	static long payloadSize(java.util.Optional<ByteBuffer> payload) {
-		return payload.isPresent() ? payload.get().remaining() : 0;
+	/**
+	 * Let a received message through the inbound limit, before its payload is copied; one
+	 * that is too large is acknowledged (QoS 1/2) and goes no further.
+	 * @return whether the message goes on to the listeners
+	 */
+	final boolean admit(P publish, String topic, java.util.Optional<ByteBuffer> payload, int qos) {
+		if (acceptInbound(topic, payload.isPresent() ? payload.get().remaining() : 0, qos)) {
+			return true;
+		}
+		if (qos > 0) {
+			acknowledge(publish);
+		}
+		return false;
 	}
 
 	static byte[] bytes(ByteBuffer buffer) {

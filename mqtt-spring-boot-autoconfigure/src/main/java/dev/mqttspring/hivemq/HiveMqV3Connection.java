@@ -53,10 +53,7 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 		try {
 			int qos = publish.getQos().getCode();
 			String topic = publish.getTopic().toString();
-			if (!acceptInbound(topic, payloadSize(publish.getPayload()), qos)) {
-				if (qos > 0) {
-					publish.acknowledge();
-				}
+			if (!admit(publish, topic, publish.getPayload(), qos)) {
 				return;
 			}
 			byte[] payload = publish.getPayloadAsBytes();

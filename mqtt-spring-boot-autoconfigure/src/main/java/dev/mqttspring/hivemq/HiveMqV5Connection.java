@@ -81,10 +81,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 		try {
 			int qos = publish.getQos().getCode();
 			String topic = publish.getTopic().toString();
-			if (!acceptInbound(topic, payloadSize(publish.getPayload()), qos)) {
-				if (qos > 0) {
-					publish.acknowledge();
-				}
+			if (!admit(publish, topic, publish.getPayload(), qos)) {
 				return;
 			}
 			byte[] payload = publish.getPayloadAsBytes();
