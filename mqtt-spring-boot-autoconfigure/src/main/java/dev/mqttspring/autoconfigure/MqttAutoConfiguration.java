@@ -74,7 +74,7 @@ public final class MqttAutoConfiguration {
 			Environment environment, ObjectProvider<MqttConnectionCustomizer> customizers,
 			org.springframework.beans.factory.ListableBeanFactory beanFactory) {
 		MqttConnectionSettings settings = MqttSettingsFactory.create(properties, connectionDetails, environment);
-		settings.setCredentialsProvider(MqttCredentialsProviders.forDefault(beanFactory, MqttNamedConnections.names(environment)));
+		MqttConnectionBeans.applyDefault(settings, properties, beanFactory, MqttNamedConnections.names(environment));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
 		return settings;
 	}

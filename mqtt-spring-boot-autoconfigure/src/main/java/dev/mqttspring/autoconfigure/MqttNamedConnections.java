@@ -197,7 +197,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 			MqttConnectionDetails details = beanFactory.getBean(name + CONNECTION_DETAILS_BEAN_SUFFIX,
 					MqttConnectionDetails.class);
 			MqttConnectionSettings settings = MqttSettingsFactory.create(properties, details, environment());
-			settings.setCredentialsProvider(MqttCredentialsProviders.forConnection(beanFactory, name));
+			MqttConnectionBeans.applyNamed(settings, properties, beanFactory, name);
 			beanFactory.getBeanProvider(MqttConnectionCustomizer.class)
 				.orderedStream()
 				.forEach((customizer) -> customizer.customize(settings));

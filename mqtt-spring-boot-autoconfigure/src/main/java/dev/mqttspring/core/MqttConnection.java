@@ -223,6 +223,20 @@ public interface MqttConnection {
 	}
 
 	/**
+	 * Re-authenticate the connected client with its {@link MqttEnhancedAuthenticator} (MQTT
+	 * 5 AUTH packets, reason "re-authenticate"), for example before the token it
+	 * authenticated with expires. The connection stays up meanwhile.
+	 * @return a future completed when the broker accepted, failed when there is no
+	 * enhanced authentication, the client is not connected, or the broker or the
+	 * authenticator rejected (the broker then closes the connection and it reconnects)
+	 */
+	default CompletableFuture<Void> reauthenticate() {
+		return CompletableFuture.failedFuture(new UnsupportedOperationException("Client '" + getClientId()
+				+ "' has no MQTT 5 enhanced authentication: define an MqttEnhancedAuthenticator bean, with mqtt.version=5 "
+				+ "and mqtt.client-library=hivemq"));
+	}
+
+	/**
 	 * Return the registered subscriptions with the broker's last answer for each filter.
 	 * @return the subscription states
 	 */

@@ -59,6 +59,8 @@ public final class MqttConnectionSettings {
 
 	private @Nullable MqttCredentialsProvider credentialsProvider;
 
+	private @Nullable MqttEnhancedAuthenticator enhancedAuthenticator;
+
 	private Duration credentialsRenewalMargin = Duration.ofMinutes(1);
 
 	private long outboxMaxSize = 256L * 1024 * 1024;
@@ -334,6 +336,23 @@ public final class MqttConnectionSettings {
 	 */
 	public void setCredentialsProvider(@Nullable MqttCredentialsProvider credentialsProvider) {
 		this.credentialsProvider = credentialsProvider;
+	}
+
+	/**
+	 * Return the MQTT 5 enhanced authentication of every connection attempt.
+	 * @return the authenticator, or {@code null} for none
+	 */
+	public @Nullable MqttEnhancedAuthenticator getEnhancedAuthenticator() {
+		return this.enhancedAuthenticator;
+	}
+
+	/**
+	 * Set the MQTT 5 enhanced authentication of every connection attempt; it needs MQTT 5
+	 * and the HiveMQ client library.
+	 * @param enhancedAuthenticator the authenticator, or {@code null} for none
+	 */
+	public void setEnhancedAuthenticator(@Nullable MqttEnhancedAuthenticator enhancedAuthenticator) {
+		this.enhancedAuthenticator = enhancedAuthenticator;
 	}
 
 	/**

@@ -23,7 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.embedded.EmbeddedHiveMQBuilder;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +133,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
 	private final Duration stopTimeout;
 
+	private final List<ExtensionMain> extensions;
+
 	private volatile int port;
 
 	private volatile int webSocketPort;
@@ -170,6 +179,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		this.sharedSubscriptionsEnabled = builder.sharedSubscriptionsEnabled;
 		this.startTimeout = builder.startTimeout;
 		this.stopTimeout = builder.stopTimeout;
+		this.extensions = List.copyOf(builder.extensions);
 	}
 
 	/**
@@ -228,16 +238,49 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		throw failure;
 	}
 
+	/**
+	 * The extensions given to the builder as one embedded extension (HiveMQ takes one),
+	 * started and stopped in the order given.
+	 */
+	private EmbeddedExtension embeddedExtension() {
+		ExtensionMain main = new ExtensionMain() {
+
+			@Override
+			public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+				for (ExtensionMain extension : EmbeddedMqttBroker.this.extensions) {
+					extension.extensionStart(input, output);
+				}
+			}
+
+			@Override
+			public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+				for (ExtensionMain extension : EmbeddedMqttBroker.this.extensions) {
+					extension.extensionStop(input, output);
+				}
+			}
+
+		};
+		return EmbeddedExtension.builder()
+			.withId("mqtt-spring-boot-embedded")
+			.withName("mqtt-spring-boot embedded extensions")
+			.withVersion("1")
+			.withExtensionMain(main)
+			.build();
+	}
+
 	private void startHiveMq(int tcpPort, int wsPort) throws ListenerBindException {
 		Path directory = createBaseDirectory(tcpPort, wsPort);
 		EmbeddedHiveMQ embedded;
 		try {
-			embedded = EmbeddedHiveMQ.builder()
+			EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
 				.withConfigurationFolder(directory.resolve("conf"))
 				.withDataFolder(directory.resolve("data"))
 				.withExtensionsFolder(directory.resolve("extensions"))
-				.withoutLoggingBootstrap()
-				.build();
+				.withoutLoggingBootstrap();
+			if (!this.extensions.isEmpty()) {
+				builder.withEmbeddedExtension(embeddedExtension());
+			}
+			embedded = builder.build();
 		}
 		catch (RuntimeException | LinkageError ex) {
 			deleteRecursively(directory);
@@ -695,6 +738,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
 		private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
 
+		private final List<ExtensionMain> extensions = new ArrayList<>();
+
 		private Builder() {
 		}
 
@@ -783,6 +828,19 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 		 */
 		public Builder sharedSubscriptionsEnabled(boolean enabled) {
 			this.sharedSubscriptionsEnabled = enabled;
+			return this;
+		}
+
+		/**
+		 * Add a HiveMQ extension (the HiveMQ extension SDK's {@code ExtensionMain}) that
+		 * runs inside the broker, for example an authenticator that tests MQTT 5 enhanced
+		 * authentication or a cloud broker's password scheme. Extensions start in the order
+		 * added.
+		 * @param extension the extension's main class instance
+		 * @return this builder
+		 */
+		public Builder extension(ExtensionMain extension) {
+			this.extensions.add(Objects.requireNonNull(extension, "extension must not be null"));
 			return this;
 		}
 

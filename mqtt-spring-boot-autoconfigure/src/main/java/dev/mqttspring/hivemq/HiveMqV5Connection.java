@@ -35,9 +35,11 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuthBuilder;
 import io.reactivex.disposables.Disposable;
+import org.jspecify.annotations.Nullable;
 
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttEnhancedAuthenticator;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
@@ -60,8 +62,13 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	 */
 	private final Map<String, Integer> identifiersByFilter = new ConcurrentHashMap<>();
 
+	private final @Nullable HiveMqEnhancedAuth enhancedAuth;
+
 	HiveMqV5Connection(MqttConnectionSettings settings) {
 		super(settings);
+		MqttEnhancedAuthenticator authenticator = settings.getEnhancedAuthenticator();
+		this.enhancedAuth = (authenticator != null) ? new HiveMqEnhancedAuth(authenticator, settings.getClientId(),
+				(int) Math.max(1, settings.getConnectionTimeout().toSeconds())) : null;
 	}
 
 	@Override
@@ -145,6 +152,9 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			}
 			builder.simpleAuth(complete.build());
 		}
+		if (this.enhancedAuth != null) {
+			builder.enhancedAuth(this.enhancedAuth);
+		}
 		MqttConnectionSettings.Will will = this.settings.getWill();
 		if (will != null) {
 			builder.willPublish(Mqtt5Publish.builder()
@@ -156,6 +166,19 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 				.build());
 		}
 		return builder.build();
+	}
+
+	@Override
+	public CompletableFuture<Void> reauthenticate() {
+		if (this.enhancedAuth == null) {
+			return super.reauthenticate();
+		}
+		HiveMqClients<Mqtt5AsyncClient> clients = this.client;
+		if (clients == null || !clients.isConnected()) {
+			return CompletableFuture.failedFuture(new IllegalStateException(
+					"MQTT client '" + getClientId() + "' is not connected: nothing to re-authenticate"));
+		}
+		return clients.active().client().reauth();
 	}
 
 	private com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectRestrictions restrictions() {

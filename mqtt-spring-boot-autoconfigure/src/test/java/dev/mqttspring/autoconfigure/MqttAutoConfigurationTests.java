@@ -489,6 +489,36 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
+	void twoEnhancedAuthenticatorsForTheDefaultConnectionFail() {
+		this.runner.withBean("first", dev.mqttspring.core.MqttEnhancedAuthenticator.class, TestAuthenticator::new)
+			.withBean("second", dev.mqttspring.core.MqttEnhancedAuthenticator.class, TestAuthenticator::new)
+			.run((context) -> {
+				InvalidMqttPropertyException ex = findInvalid(context);
+				assertThat(ex.getMessage()).contains("2 MqttEnhancedAuthenticator beans [first, second]")
+					.contains("<name>MqttEnhancedAuthenticator");
+			});
+	}
+
+	static class TestAuthenticator implements dev.mqttspring.core.MqttEnhancedAuthenticator {
+
+		@Override
+		public String getMethod() {
+			return "TEST";
+		}
+
+		@Override
+		public byte[] initialData(boolean reauthentication) {
+			return new byte[0];
+		}
+
+		@Override
+		public byte[] challenge(byte[] serverData) {
+			return new byte[0];
+		}
+
+	}
+
+	@Test
 	void twoCredentialsProvidersForTheDefaultConnectionFail() {
 		this.runner
 			.withBean("first", dev.mqttspring.core.MqttCredentialsProvider.class,
