@@ -23,10 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.mqttspring.autoconfigure.MqttNamedConnectionsAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.health.MqttHealthIndicator;
@@ -152,6 +154,36 @@ class AwsIotCoreRecipeTests {
 				assertThat(server.offered).isEmpty();
 				assertThat(server.selected).isNotEmpty().containsOnly("");
 			});
+		}
+	}
+
+	@Test
+	void namedConnectionOnPahoOffersAlpnWhileTheDefaultConnectionStaysOnHivemq() throws Exception {
+		try (MosquittoBroker upstream = MosquittoBroker.builder().start();
+				AlpnTlsServer server = new AlpnTlsServer(
+						TestCertificates.sslContext(certificates.caCertificate(), certificates.serverCertificate(),
+								certificates.serverPrivateKey()),
+						upstream.port())) {
+			CloudRecipes.runner("hivemq")
+				.withConfiguration(AutoConfigurations.of(MqttNamedConnectionsAutoConfiguration.class))
+				.withPropertyValues("mqtt.url=" + upstream.url(), "mqtt.client-id=gateway", "mqtt.fail-fast=true",
+						"mqtt.connections.aws.url=ssl://127.0.0.1:" + server.port(),
+						"mqtt.connections.aws.client-id=" + THING, "mqtt.connections.aws.client-library=paho",
+						"mqtt.connections.aws.max-qos=1", "mqtt.connections.aws.ssl.bundle=aws-iot",
+						"mqtt.connections.aws.ssl.application-protocols=" + ALPN,
+						"spring.ssl.bundle.pem.aws-iot.truststore.certificate=file:" + certificates.caCertificate(),
+						"spring.ssl.bundle.pem.aws-iot.keystore.certificate=file:" + certificates.clientCertificate(),
+						"spring.ssl.bundle.pem.aws-iot.keystore.private-key=file:" + certificates.clientPrivateKey())
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					MqttConnection aws = context.getBean("awsMqttConnection", MqttConnection.class);
+					await().atMost(Duration.ofSeconds(10)).until(aws::isConnected);
+					assertThat(aws.getClass().getName()).contains("Paho");
+					assertThat(context.getBean("mqttConnection", MqttConnection.class).getClass().getName())
+						.contains("HiveMq");
+					assertThat(server.selected).containsOnly(ALPN);
+					exchange(context.getBean("awsMqttTemplate", MqttTemplate.class), aws);
+				});
 		}
 	}
 
