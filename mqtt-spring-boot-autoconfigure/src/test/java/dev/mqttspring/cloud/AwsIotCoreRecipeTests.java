@@ -28,6 +28,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.mqttspring.autoconfigure.MqttConnectionCustomizer;
 import dev.mqttspring.autoconfigure.MqttNamedConnectionsAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttTemplate;
@@ -197,6 +198,19 @@ class AwsIotCoreRecipeTests {
 					.hasMessageContaining("Invalid value '" + ALPN + "' for property 'mqtt.ssl.application-protocols'")
 					.hasMessageContaining("cannot offer TLS application protocols (ALPN")
 					.hasMessageContaining("port 8883 with mutual TLS")
+					.hasMessageContaining("mqtt.client-library=paho");
+			});
+	}
+
+	@Test
+	void hivemqWithApplicationProtocolsFromACustomizerFailsAtStartUp() {
+		recipe("hivemq", "ssl://127.0.0.1:" + broker.tlsPort(), true)
+			.withBean(MqttConnectionCustomizer.class,
+					() -> (settings) -> settings.setApplicationProtocols(List.of(ALPN)))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("cannot offer the TLS application protocols (ALPN) [" + ALPN + "]")
 					.hasMessageContaining("mqtt.client-library=paho");
 			});
 	}
