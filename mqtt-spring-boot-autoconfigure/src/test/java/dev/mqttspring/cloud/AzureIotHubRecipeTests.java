@@ -4,6 +4,8 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -198,6 +200,17 @@ class AzureIotHubRecipeTests {
 			assertThat(hub.refused.get()).isGreaterThan(refused);
 			assertThat(connection.getLastFailure()).doesNotContain("SharedAccessSignature");
 		});
+	}
+
+	@Test
+	void guideShowsTheCredentialsClassesAsTheTestUsesThem() throws Exception {
+		String guide = Files.readString(Path.of("..", "docs", "guide.md"));
+		for (String name : List.of("AzureSasToken", "AzureIotHubCredentials")) {
+			String source = Files.readString(Path.of("src", "test", "java", "dev", "mqttspring", "cloud", name + ".java"));
+			String shown = source.substring(source.indexOf('\n') + 1).strip().replace("\t", "    ");
+			assertThat(guide).as("docs/guide.md shows " + name + ".java as is (tabs as 4 spaces, without the package line)")
+				.contains(shown);
+		}
 	}
 
 	/**
