@@ -128,15 +128,17 @@ class AwsIotCoreRecipeTests {
 		});
 	}
 
-	@Test
-	void pahoOffersAlpnXAmznMqttCaOnPort443Style() throws Exception {
+	@ParameterizedTest
+	@ValueSource(strings = { "5", "3.1.1" })
+	void pahoOffersAlpnXAmznMqttCaOnPort443Style(String version) throws Exception {
 		try (MosquittoBroker upstream = MosquittoBroker.builder().start();
 				AlpnTlsServer server = new AlpnTlsServer(
 						TestCertificates.sslContext(certificates.caCertificate(), certificates.serverCertificate(),
 								certificates.serverPrivateKey()),
 						upstream.port())) {
 			recipe("paho", "ssl://127.0.0.1:" + server.port(), true)
-				.withPropertyValues("mqtt.fail-fast=true", "mqtt.ssl.application-protocols=" + ALPN)
+				.withPropertyValues("mqtt.fail-fast=true", "mqtt.ssl.application-protocols=" + ALPN,
+						"mqtt.version=" + version)
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					MqttConnection connection = context.getBean(MqttConnection.class);
@@ -148,13 +150,14 @@ class AwsIotCoreRecipeTests {
 			// without the property the server, like AWS IoT on 443, refuses the handshake
 			server.offered.clear();
 			server.selected.clear();
-			recipe("paho", "ssl://127.0.0.1:" + server.port(), true).run((context) -> {
-				MqttConnection connection = context.getBean(MqttConnection.class);
-				await().atMost(Duration.ofSeconds(10)).until(() -> connection.getLastFailure() != null);
-				assertThat(connection.isConnected()).isFalse();
-				assertThat(server.offered).isEmpty();
-				assertThat(server.selected).isNotEmpty().containsOnly("");
-			});
+			recipe("paho", "ssl://127.0.0.1:" + server.port(), true).withPropertyValues("mqtt.version=" + version)
+				.run((context) -> {
+					MqttConnection connection = context.getBean(MqttConnection.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> connection.getLastFailure() != null);
+					assertThat(connection.isConnected()).isFalse();
+					assertThat(server.offered).isEmpty();
+					assertThat(server.selected).isNotEmpty().containsOnly("");
+				});
 		}
 	}
 
