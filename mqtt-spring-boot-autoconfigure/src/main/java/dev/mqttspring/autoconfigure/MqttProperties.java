@@ -3,7 +3,9 @@ package dev.mqttspring.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -468,6 +470,13 @@ public class MqttProperties {
 		 */
 		private boolean hostnameVerification = true;
 
+		/**
+		 * TLS application protocols (ALPN) to offer in the handshake, e.g. x-amzn-mqtt-ca for
+		 * AWS IoT Core with a client certificate on port 443. Paho client library only: the
+		 * HiveMQ client cannot offer them, so start-up fails with it.
+		 */
+		private List<String> applicationProtocols = new ArrayList<>();
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -482,6 +491,14 @@ public class MqttProperties {
 
 		public void setHostnameVerification(boolean hostnameVerification) {
 			this.hostnameVerification = hostnameVerification;
+		}
+
+		public List<String> getApplicationProtocols() {
+			return this.applicationProtocols;
+		}
+
+		public void setApplicationProtocols(List<String> applicationProtocols) {
+			this.applicationProtocols = applicationProtocols;
 		}
 
 	}

@@ -73,6 +73,7 @@ final class MqttSettingsFactory {
 		}
 		settings.setMaxInboundPacketSize(properties.getMaxInboundPacketSize().toBytes());
 		settings.setHostnameVerification(properties.getSsl().isHostnameVerification());
+		settings.setApplicationProtocols(applicationProtocols(properties, uris, tls));
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null) {
 			if (!tls) {
@@ -204,6 +205,35 @@ final class MqttSettingsFactory {
 		if (StringUtils.hasText(properties.getUrl())) {
 			validateUris(PropertiesMqttConnectionDetails.parseUrls(properties.getUrl()));
 		}
+	}
+
+	/**
+	 * ALPN needs TLS and a client library that can offer it: the HiveMQ client has no way
+	 * to (hivemq-mqtt-client #464).
+	 */
+	private static List<String> applicationProtocols(MqttProperties properties, List<String> uris, boolean tls) {
+		List<String> protocols = properties.getSsl().getApplicationProtocols();
+		if (protocols.isEmpty()) {
+			return List.of();
+		}
+		String value = String.join(",", protocols);
+		String property = "mqtt.ssl.application-protocols";
+		if (protocols.stream().anyMatch((protocol) -> !StringUtils.hasText(protocol))) {
+			throw new InvalidMqttPropertyException(property, value,
+					"an application protocol must not be empty; give names such as x-amzn-mqtt-ca");
+		}
+		if (!tls) {
+			throw new InvalidMqttPropertyException(property, value, "application protocols (ALPN) are part of the TLS "
+					+ "handshake but the URL does not use TLS (" + String.join(",", uris) + "); use ssl:// or wss://");
+		}
+		if (properties.getClientLibrary() != MqttProperties.ClientLibrary.PAHO) {
+			throw new InvalidMqttPropertyException(property, value, "the HiveMQ MQTT client (mqtt.client-library=hivemq, "
+					+ "the default) cannot offer TLS application protocols (ALPN, hivemq-mqtt-client #464); for AWS IoT "
+					+ "Core connect on port 8883 with mutual TLS (no ALPN needed) and remove this property, or set "
+					+ "mqtt.client-library=paho for this connection (each named connection mqtt.connections.<name> "
+					+ "can choose its own client library)");
+		}
+		return List.copyOf(protocols);
 	}
 
 	/**

@@ -91,6 +91,8 @@ public final class MqttConnectionSettings {
 
 	private boolean hostnameVerification = true;
 
+	private List<String> applicationProtocols = List.of();
+
 	private Persistence persistence = Persistence.MEMORY;
 
 	private @Nullable Path persistenceDirectory;
@@ -613,6 +615,24 @@ public final class MqttConnectionSettings {
 	 */
 	public void setHostnameVerification(boolean hostnameVerification) {
 		this.hostnameVerification = hostnameVerification;
+	}
+
+	/**
+	 * Return the TLS application protocols (ALPN) offered in the handshake, e.g.
+	 * {@code x-amzn-mqtt-ca} for AWS IoT Core on port 443; applied by the Paho backend
+	 * only (the HiveMQ client cannot offer them).
+	 * @return the protocols, empty for none
+	 */
+	public List<String> getApplicationProtocols() {
+		return this.applicationProtocols;
+	}
+
+	/**
+	 * Set the TLS application protocols (ALPN) offered in the handshake.
+	 * @param applicationProtocols the protocols, empty for none
+	 */
+	public void setApplicationProtocols(List<String> applicationProtocols) {
+		this.applicationProtocols = List.copyOf(applicationProtocols);
 	}
 
 	/**

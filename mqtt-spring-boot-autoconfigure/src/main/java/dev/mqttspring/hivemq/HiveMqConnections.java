@@ -52,6 +52,13 @@ public final class HiveMqConnections {
 			List<HiveMqClientBuilderCustomizer> customizers) {
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notNull(customizers, "'customizers' must not be null");
+		if (!settings.getApplicationProtocols().isEmpty()) {
+			// set by an MqttConnectionCustomizer; the property is checked with the other settings
+			throw new IllegalStateException("The HiveMQ MQTT client cannot offer the TLS application protocols (ALPN) "
+					+ settings.getApplicationProtocols() + " of the connection settings (hivemq-mqtt-client #464); "
+					+ "connect without them (AWS IoT Core: port 8883 with mutual TLS), or use the Paho client library "
+					+ "(mqtt.client-library=paho) for this connection");
+		}
 		AbstractHiveMqConnection<?, ?> connection = (settings.getVersion() == MqttVersion.V5)
 				? new HiveMqV5Connection(settings) : new HiveMqV3Connection(settings);
 		connection.setBuilderCustomizers(customizers);

@@ -58,7 +58,7 @@ public final class PahoConnections {
 		if (factory == null) {
 			factory = usesTls(settings) ? defaultSslFactory() : SocketFactory.getDefault();
 		}
-		return FastSocketFactory.wrap(factory);
+		return FastSocketFactory.wrap(factory, settings.getApplicationProtocols());
 	}
 
 	/**

@@ -36,9 +36,23 @@ public final class ChildJvm implements AutoCloseable {
 	 * @return the running application
 	 */
 	public static ChildJvm start(String name, Class<?> mainClass, List<String> arguments) {
+		return start(name, mainClass, List.of(), arguments);
+	}
+
+	/**
+	 * Starts {@code mainClass} in a new JVM like {@link #start(String, Class, List)}, with further JVM
+	 * options, e.g. {@code -Djavax.net.ssl.trustStore=...} for a setting the JVM reads once.
+	 * @param name names the thread that reads the output
+	 * @param mainClass the class whose {@code main} runs
+	 * @param jvmOptions the JVM options, before the class path
+	 * @param arguments the program arguments
+	 * @return the running application
+	 */
+	public static ChildJvm start(String name, Class<?> mainClass, List<String> jvmOptions, List<String> arguments) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-Dspring.docker.compose.enabled=false", "-cp", System.getProperty("java.class.path"),
-				mainClass.getName()));
+				"-Xmx256m", "-Dspring.docker.compose.enabled=false"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
 		command.addAll(arguments);
 		try {
 			return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start(), name);
