@@ -29,7 +29,7 @@ import dev.mqttspring.embedded.EmbeddedMqttBroker;
  * @author mqtt-spring-boot
  */
 @AutoConfiguration(before = MqttAutoConfiguration.class)
-@ConditionalOnClass(name = "com.hivemq.embedded.EmbeddedHiveMQ")
+@ConditionalOnClass(name = { "dev.mqttspring.embedded.EmbeddedMqttBroker", "com.hivemq.embedded.EmbeddedHiveMQ" })
 @Conditional(MqttEmbeddedBrokerAutoConfiguration.EmbeddedBrokerCondition.class)
 @ConditionalOnMissingBean(MqttConnectionDetails.class)
 @EnableConfigurationProperties(MqttProperties.class)

@@ -85,7 +85,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 
 	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
-	private static final String HIVEMQ_EMBEDDED = "com.hivemq.embedded.EmbeddedHiveMQ";
+	private static final String HIVEMQ_EMBEDDED = "dev.mqttspring.embedded.EmbeddedMqttBroker";
 
 	private final Map<String, MqttProperties> properties = new ConcurrentHashMap<>();
 

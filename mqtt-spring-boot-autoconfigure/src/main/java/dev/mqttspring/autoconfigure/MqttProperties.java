@@ -987,7 +987,7 @@ public class MqttProperties {
 
 		/**
 		 * Whether to start an in-process HiveMQ CE broker. By default it starts when no
-		 * mqtt.url is set and hivemq-community-edition-embedded is on the classpath.
+		 * mqtt.url is set and mqtt-spring-boot-embedded-broker is on the classpath.
 		 */
 		private @Nullable Boolean enabled;
 
