@@ -45,6 +45,7 @@ public final class MqttListenerContainerFactoryConfigurer {
 		map.from(listener::getShutdownTimeout).to(factory::setShutdownTimeout);
 		map.from(listener::getDeadLetterTopic).to(factory::setDeadLetterTopic);
 		map.from(listener::getAckMode).to(factory::setAckMode);
+		map.from(listener::getConcurrency).to(factory::setConcurrency);
 		map.from(this.properties::getConnectionTimeout).to(factory::setSubscribeTimeout);
 		map.from(this.properties::isFailFast).to(factory::setFailFast);
 		factory.setBackOff(backOff(listener.getRetry()));

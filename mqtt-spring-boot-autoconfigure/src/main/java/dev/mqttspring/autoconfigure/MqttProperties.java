@@ -833,6 +833,14 @@ public class MqttProperties {
 		private @Nullable MqttAckMode ackMode;
 
 		/**
+		 * Messages each listener may process at the same time, in parallel across topics
+		 * (ordering keys) and one at a time in arrival order within a topic; 1 processes
+		 * all messages of a listener one at a time in arrival order. Runs on virtual
+		 * threads when spring.threads.virtual.enabled is true.
+		 */
+		private int concurrency = 1;
+
+		/**
 		 * Whether to create a Micrometer observation for each message a listener handles.
 		 */
 		private boolean observationEnabled;
@@ -888,6 +896,14 @@ public class MqttProperties {
 
 		public void setAckMode(@Nullable MqttAckMode ackMode) {
 			this.ackMode = ackMode;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
 		}
 
 		public boolean isObservationEnabled() {

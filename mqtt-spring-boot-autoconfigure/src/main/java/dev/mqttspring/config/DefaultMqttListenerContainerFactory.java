@@ -56,6 +56,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 
 	private boolean virtualThreads;
 
+	private int concurrency = 1;
+
 	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
 
 	/**
@@ -187,6 +189,17 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	}
 
 	/**
+	 * Set how many messages each listener that does not set its own concurrency may
+	 * process at the same time, in order per ordering key (by default the topic).
+	 * @param concurrency the concurrency, 1 (the default, one at a time) or more
+	 */
+	public void setConcurrency(int concurrency) {
+		Assert.isTrue(concurrency > 0, () -> "Invalid listener concurrency " + concurrency
+				+ " (mqtt.listener.concurrency): use 1 (one message at a time) or more");
+		this.concurrency = concurrency;
+	}
+
+	/**
 	 * Set the observer of listener invocations (metrics, tracing).
 	 * @param observer the observer
 	 */
@@ -213,6 +226,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setDeadLetterTopic((endpoint.getDeadLetterTopic() != null) ? endpoint.getDeadLetterTopic() : this.deadLetterTopic);
 		container.setAckMode((endpoint.getAckMode() != null) ? endpoint.getAckMode() : this.ackMode);
 		container.setFailFast(this.failFast);
+		container.setConcurrency((endpoint.getConcurrency() != null) ? endpoint.getConcurrency() : this.concurrency);
+		container.setOrderingKeyResolver(endpoint.getOrderingKeyResolver());
 		container.setTaskExecutor((this.taskExecutor != null) ? this.taskExecutor : threads(id));
 		container.setObserver(this.observer);
 		return container;

@@ -10,6 +10,7 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 import dev.mqttspring.listener.MqttMessageListener;
+import dev.mqttspring.listener.MqttOrderingKeyResolver;
 
 /**
  * Describes a listener: what it subscribes to and how its messages are processed. A
@@ -72,6 +73,24 @@ public interface MqttListenerEndpoint {
 	 * @return the acknowledgement mode
 	 */
 	default @Nullable MqttAckMode getAckMode() {
+		return null;
+	}
+
+	/**
+	 * Return how many messages the listener may process at the same time, or
+	 * {@code null} for the factory's default.
+	 * @return the concurrency
+	 */
+	default @Nullable Integer getConcurrency() {
+		return null;
+	}
+
+	/**
+	 * Return what computes the ordering key of a message when the concurrency is above 1,
+	 * or {@code null} to order by topic.
+	 * @return the resolver
+	 */
+	default @Nullable MqttOrderingKeyResolver getOrderingKeyResolver() {
 		return null;
 	}
 
