@@ -197,6 +197,16 @@ public class MqttListenerAnnotationBeanPostProcessor
 			throw new BeanInitializationException(ex.getMessage(), ex);
 		}
 		endpoint.setConcurrency(resolveConcurrency(annotation.concurrency(), description));
+		endpoint.setNoLocal(resolveBoolean(annotation.noLocal(), "noLocal", description));
+		endpoint.setRetainAsPublished(resolveBoolean(annotation.retainAsPublished(), "retainAsPublished", description));
+		try {
+			endpoint.setRetainHandling(dev.mqttspring.core.MqttRetainHandling.of(
+					resolveString(annotation.retainHandling(), "retainHandling", description),
+					"@MqttSubscribe(retainHandling) on " + description));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException(ex.getMessage(), ex);
+		}
 		resolveOrderingKey(endpoint, annotation.orderingKey(), description);
 		SendTo sendTo = AnnotatedElementUtils.findMergedAnnotation(method, SendTo.class);
 		if (sendTo != null && sendTo.value().length > 0) {
@@ -379,6 +389,19 @@ public class MqttListenerAnnotationBeanPostProcessor
 			}
 		}
 		return null;
+	}
+
+	private @Nullable Boolean resolveBoolean(String value, String attribute, String description) {
+		String resolved = resolveString(value, attribute, description);
+		if (resolved == null) {
+			return null;
+		}
+		if (!"true".equalsIgnoreCase(resolved.trim()) && !"false".equalsIgnoreCase(resolved.trim())) {
+			throw new BeanInitializationException("Invalid " + attribute + " '" + resolved + "' in @MqttSubscribe on "
+					+ description + "; use 'true' or 'false', or leave it empty for mqtt.listener."
+					+ ("noLocal".equals(attribute) ? "no-local" : "retain-as-published"));
+		}
+		return Boolean.parseBoolean(resolved.trim());
 	}
 
 	private @Nullable Integer resolveConcurrency(String value, String description) {

@@ -138,4 +138,35 @@ public @interface MqttSubscribe {
 	 */
 	String orderingKey() default "";
 
+	/**
+	 * Whether the broker does not send this listener the messages its own connection
+	 * published ({@code "true"} or {@code "false"}), as bridges and echo-free request-reply
+	 * need (MQTT 5 subscription option No Local; not allowed with a {@link #group()}).
+	 * Defaults to {@code mqtt.listener.no-local}; ignored with a warning on MQTT 3.1.1.
+	 * @return whether to subscribe with No Local, or empty for the default
+	 */
+	String noLocal() default "";
+
+	/**
+	 * Whether messages keep the retain flag they were published with ({@code "true"} or
+	 * {@code "false"}); by default the broker clears it on messages forwarded to an
+	 * existing subscription, so that {@code MqttHeaders.RECEIVED_RETAINED} is only true
+	 * for retained messages sent on subscribing (MQTT 5 subscription option Retain As
+	 * Published). Defaults to {@code mqtt.listener.retain-as-published}; ignored with a
+	 * warning on MQTT 3.1.1.
+	 * @return whether to subscribe with Retain As Published, or empty for the default
+	 */
+	String retainAsPublished() default "";
+
+	/**
+	 * When the broker sends retained messages to this listener: {@code "send-on-subscribe"}
+	 * on every SUBSCRIBE (the MQTT default), {@code "send-if-new-subscription"} only when
+	 * the subscription did not exist, or {@code "do-not-send"} never (MQTT 5 subscription
+	 * option Retain Handling, values in
+	 * {@link dev.mqttspring.core.MqttRetainHandling MqttRetainHandling}). Defaults to
+	 * {@code mqtt.listener.retain-handling}; ignored with a warning on MQTT 3.1.1.
+	 * @return the retain handling, or empty for the default
+	 */
+	String retainHandling() default "";
+
 }

@@ -47,6 +47,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
 import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
@@ -208,6 +209,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	protected abstract void subscribeClient(C client, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) throws Exception;
+
+	/**
+	 * Subscribe with MQTT 5 subscription options; MQTT 3.1.1 backends keep this default,
+	 * which subscribes without them.
+	 */
+	protected void subscribeClient(C client, String filter, int qos, int subscriptionId, MqttSubscriptionOptions options,
+			SubscribeCallback callback) throws Exception {
+		subscribeClient(client, filter, qos, subscriptionId, callback);
+	}
 
 	protected abstract void unsubscribeClient(C client, String filter, CompletionCallback callback) throws Exception;
 
@@ -1496,6 +1506,16 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.lock.lock();
 		try {
 			entry = this.filters.get(subscription.getFilter());
+			if (entry != null && !entry.subscriptions.isEmpty()
+					&& !entry.subscriptions.get(0).getOptions().equals(subscription.getOptions())) {
+				MqttSubscription other = entry.subscriptions.get(0);
+				throw new IllegalArgumentException(subscription.getOwner() + " subscribes to '" + subscription.getFilter()
+						+ "' with the subscription options " + subscription.getOptions() + ", but " + other.getOwner()
+						+ " subscribes to the same filter with " + other.getOptions() + " on the same connection '"
+						+ getClientId() + "'. MQTT keeps one subscription per filter and connection, so they cannot "
+						+ "differ: give both the same noLocal, retainAsPublished and retainHandling, or subscribe one "
+						+ "through another connection (mqtt.connections.<name>)");
+			}
 			if (entry == null) {
 				entry = new FilterEntry(subscription.getFilter(), this.subscriptionIds.incrementAndGet());
 				this.filters.put(subscription.getFilter(), entry);
@@ -1542,7 +1562,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		try {
-			subscribeClient(current, entry.filter, qos, id, new SubscribeCallback() {
+			subscribeClient(current, entry.filter, qos, id, entry.options(), new SubscribeCallback() {
 
 				@Override
 				public void subscribed(int reasonCode) {
@@ -2127,6 +2147,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 		boolean subscribedInSession;
 
+		MqttSubscriptionOptions lastOptions = MqttSubscriptionOptions.DEFAULTS;
+
 		@Nullable MqttSubscriptionResult result;
 
 		FilterEntry(String filter, int id) {
@@ -2144,6 +2166,17 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 		List<String> owners() {
 			return this.subscriptions.stream().map(MqttSubscription::getOwner).toList();
+		}
+
+		/**
+		 * The options of the filter's subscriptions (all equal, see subscribe()); those of
+		 * the last one when a detached subscription is subscribed again.
+		 */
+		MqttSubscriptionOptions options() {
+			if (!this.subscriptions.isEmpty()) {
+				this.lastOptions = this.subscriptions.get(0).getOptions();
+			}
+			return this.lastOptions;
 		}
 
 	}

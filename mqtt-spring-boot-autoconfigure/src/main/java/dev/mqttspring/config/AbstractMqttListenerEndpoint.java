@@ -12,6 +12,7 @@ import org.springframework.util.StringUtils;
 
 import dev.mqttspring.core.InvalidTopicException;
 import dev.mqttspring.core.MqttQos;
+import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
@@ -43,6 +44,12 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 	private @Nullable MqttAckMode ackMode;
 
 	private @Nullable Integer concurrency;
+
+	private @Nullable Boolean noLocal;
+
+	private @Nullable Boolean retainAsPublished;
+
+	private @Nullable MqttRetainHandling retainHandling;
 
 	private @Nullable String orderingKeyVariable;
 
@@ -164,6 +171,46 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 	}
 
 	@Override
+	public @Nullable Boolean getNoLocal() {
+		return this.noLocal;
+	}
+
+	/**
+	 * Set whether the broker must not send the listener messages its own connection
+	 * published (MQTT 5).
+	 * @param noLocal the option, or {@code null} for the factory's default
+	 */
+	public void setNoLocal(@Nullable Boolean noLocal) {
+		this.noLocal = noLocal;
+	}
+
+	@Override
+	public @Nullable Boolean getRetainAsPublished() {
+		return this.retainAsPublished;
+	}
+
+	/**
+	 * Set whether forwarded messages keep their retain flag (MQTT 5).
+	 * @param retainAsPublished the option, or {@code null} for the factory's default
+	 */
+	public void setRetainAsPublished(@Nullable Boolean retainAsPublished) {
+		this.retainAsPublished = retainAsPublished;
+	}
+
+	@Override
+	public @Nullable MqttRetainHandling getRetainHandling() {
+		return this.retainHandling;
+	}
+
+	/**
+	 * Set whether retained messages are sent on subscribing (MQTT 5).
+	 * @param retainHandling the option, or {@code null} for the factory's default
+	 */
+	public void setRetainHandling(@Nullable MqttRetainHandling retainHandling) {
+		this.retainHandling = retainHandling;
+	}
+
+	@Override
 	public @Nullable Integer getConcurrency() {
 		return this.concurrency;
 	}
@@ -270,6 +317,11 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid @MqttSubscribe on " + getDescription() + ": " + ex.getMessage(), ex);
+		}
+		if (Boolean.TRUE.equals(this.noLocal) && this.templates().stream().anyMatch((template) -> MqttTopics.isShared(template.filter()))) {
+			throw new IllegalArgumentException("Invalid @MqttSubscribe on " + getDescription() + ": noLocal is set on the "
+					+ "shared subscription(s) " + getTopicFilters() + ", which MQTT 5 forbids (the broker closes the "
+					+ "connection); remove noLocal or the group");
 		}
 		if (this.orderingKeyVariable != null && this.orderingKeyResolver == null
 				&& !hasTopicVariable(this.orderingKeyVariable)) {

@@ -12,6 +12,7 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
@@ -57,6 +58,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	private boolean virtualThreads;
 
 	private int concurrency = 1;
+
+	private MqttSubscriptionOptions subscriptionOptions = MqttSubscriptionOptions.DEFAULTS;
 
 	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
 
@@ -200,6 +203,16 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	}
 
 	/**
+	 * Set the MQTT 5 subscription options of listeners, for each option a listener does
+	 * not set itself.
+	 * @param subscriptionOptions the options
+	 */
+	public void setSubscriptionOptions(MqttSubscriptionOptions subscriptionOptions) {
+		Assert.notNull(subscriptionOptions, "'subscriptionOptions' must not be null");
+		this.subscriptionOptions = subscriptionOptions;
+	}
+
+	/**
 	 * Set the observer of listener invocations (metrics, tracing).
 	 * @param observer the observer
 	 */
@@ -228,6 +241,12 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setFailFast(this.failFast);
 		container.setConcurrency((endpoint.getConcurrency() != null) ? endpoint.getConcurrency() : this.concurrency);
 		container.setOrderingKeyResolver(endpoint.getOrderingKeyResolver());
+		container.setSubscriptionOptions(new MqttSubscriptionOptions(
+				(endpoint.getNoLocal() != null) ? endpoint.getNoLocal() : this.subscriptionOptions.noLocal(),
+				(endpoint.getRetainAsPublished() != null) ? endpoint.getRetainAsPublished()
+						: this.subscriptionOptions.retainAsPublished(),
+				(endpoint.getRetainHandling() != null) ? endpoint.getRetainHandling()
+						: this.subscriptionOptions.retainHandling()));
 		container.setTaskExecutor((this.taskExecutor != null) ? this.taskExecutor : threads(id));
 		container.setObserver(this.observer);
 		return container;

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConverter;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 import dev.mqttspring.listener.MqttMessageListener;
@@ -91,6 +92,33 @@ public interface MqttListenerEndpoint {
 	 * @return the resolver
 	 */
 	default @Nullable MqttOrderingKeyResolver getOrderingKeyResolver() {
+		return null;
+	}
+
+	/**
+	 * Return whether the broker must not send the listener messages its own connection
+	 * published (MQTT 5 "No Local"), or {@code null} for the factory's default.
+	 * @return the option
+	 */
+	default @Nullable Boolean getNoLocal() {
+		return null;
+	}
+
+	/**
+	 * Return whether forwarded messages keep their retain flag (MQTT 5 "Retain As
+	 * Published"), or {@code null} for the factory's default.
+	 * @return the option
+	 */
+	default @Nullable Boolean getRetainAsPublished() {
+		return null;
+	}
+
+	/**
+	 * Return whether retained messages are sent on subscribing (MQTT 5 "Retain
+	 * Handling"), or {@code null} for the factory's default.
+	 * @return the option
+	 */
+	default @Nullable MqttRetainHandling getRetainHandling() {
 		return null;
 	}
 

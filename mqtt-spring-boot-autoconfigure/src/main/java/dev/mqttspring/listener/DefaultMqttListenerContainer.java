@@ -35,6 +35,7 @@ import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttQos;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
@@ -162,6 +163,10 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	private boolean failFast;
 
 	private boolean sharedSubscriptionWarned;
+
+	private MqttSubscriptionOptions subscriptionOptions = MqttSubscriptionOptions.DEFAULTS;
+
+	private boolean subscriptionOptionsWarned;
 
 	private @Nullable Executor taskExecutor;
 
@@ -403,6 +408,25 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	}
 
 	/**
+	 * Set the MQTT 5 subscription options of the listener's subscriptions (no local,
+	 * retain as published, retain handling); ignored with a warning on MQTT 3.1.1. They
+	 * apply to every SUBSCRIBE, also after a reconnect.
+	 * @param subscriptionOptions the options
+	 */
+	public void setSubscriptionOptions(MqttSubscriptionOptions subscriptionOptions) {
+		Assert.notNull(subscriptionOptions, "'subscriptionOptions' must not be null");
+		this.subscriptionOptions = subscriptionOptions;
+	}
+
+	/**
+	 * Return the MQTT 5 subscription options.
+	 * @return the options
+	 */
+	public MqttSubscriptionOptions getSubscriptionOptions() {
+		return this.subscriptionOptions;
+	}
+
+	/**
 	 * Set how many messages the listener may process at the same time: messages with the
 	 * same {@link #setOrderingKeyResolver ordering key} (by default the topic) one at a
 	 * time in arrival order, messages with different keys in parallel on up to this many
@@ -583,6 +607,19 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		}
 	}
 
+	private void warnIfSubscriptionOptionsIgnored() {
+		if (this.subscriptionOptionsWarned || this.subscriptionOptions.isDefault()
+				|| this.connection.getVersion() != MqttVersion.V3_1_1) {
+			return;
+		}
+		this.subscriptionOptionsWarned = true;
+		logger.warn("Listener " + this.description + " sets the MQTT 5 subscription options " + this.subscriptionOptions
+				+ " (@MqttSubscribe or mqtt.listener.no-local, retain-as-published, retain-handling), but the connection "
+				+ "uses MQTT 3.1.1, which has no subscription options: they are ignored, so the broker sends this "
+				+ "connection its own messages, clears the retain flag of forwarded messages and sends retained messages "
+				+ "on every subscribe. Use mqtt.version=5 to apply them");
+	}
+
 	@Override
 	public void start() {
 		List<CompletableFuture<MqttSubscriptionResult>> futures = new ArrayList<>();
@@ -602,23 +639,36 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			}
 			this.results.clear();
 			this.running = true;
-			for (int i = 0; i < this.topicFilters.size(); i++) {
-				String filter = this.topicFilters.get(i);
-				int index = i;
-				MqttSubscription subscription = new MqttSubscription(filter, this.qos, (message) -> receive(message, index),
-						this.listenerId);
-				this.subscriptions.add(subscription);
-				futures.add(this.connection.subscribe(subscription).whenComplete((result, ex) -> {
-					if (result != null) {
-						onSubscribed(result);
-					}
-				}));
+			MqttSubscriptionOptions options = (this.connection.getVersion() == MqttVersion.V3_1_1)
+					? MqttSubscriptionOptions.DEFAULTS : this.subscriptionOptions;
+			try {
+				for (int i = 0; i < this.topicFilters.size(); i++) {
+					String filter = this.topicFilters.get(i);
+					int index = i;
+					MqttSubscription subscription = new MqttSubscription(filter, this.qos,
+							(message) -> receive(message, index), this.listenerId, options);
+					futures.add(this.connection.subscribe(subscription).whenComplete((result, ex) -> {
+						if (result != null) {
+							onSubscribed(result);
+						}
+					}));
+					this.subscriptions.add(subscription);
+				}
+			}
+			catch (RuntimeException ex) {
+				// refused before anything was sent (options that conflict with another listener's)
+				this.subscriptions.forEach(this.connection::unsubscribe);
+				this.subscriptions.clear();
+				this.running = false;
+				throw new IllegalStateException("Listener " + this.description + " could not subscribe: " + ex.getMessage(),
+						ex);
 			}
 		}
 		finally {
 			this.lifecycleLock.unlock();
 		}
 		warnIfSharedSubscriptionUnverifiable();
+		warnIfSubscriptionOptionsIgnored();
 		if (!this.connection.isConnected()) {
 			logger.info("Listener " + this.description + " subscribes to " + this.topicFilters
 					+ " when the MQTT connection is established");

@@ -22,6 +22,8 @@ import dev.mqttspring.annotation.TopicVariable;
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttRetainHandling;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerContainer;
@@ -270,6 +272,66 @@ class MqttListenerAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).hasStackTraceContaining(
 					"names the ordering key 'missingResolver', but there is no MqttOrderingKeyResolver bean of that name");
 		});
+	}
+
+	@Test
+	void appliesSubscriptionOptionPropertiesAndAttributes() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "mqtt.listener.no-local=true",
+				"mqtt.listener.retain-handling=send-if-new-subscription")
+			.withUserConfiguration(OptionsListeners.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MqttListenerEndpointRegistry registry = context.getBean(MqttListenerEndpointRegistry.class);
+				assertThat(((DefaultMqttListenerContainer) registry.getListenerContainer("defaults")).getSubscriptionOptions())
+					.isEqualTo(new MqttSubscriptionOptions(true, false, MqttRetainHandling.SEND_IF_NEW_SUBSCRIPTION));
+				assertThat(((DefaultMqttListenerContainer) registry.getListenerContainer("own")).getSubscriptionOptions())
+					.isEqualTo(new MqttSubscriptionOptions(false, true, MqttRetainHandling.DO_NOT_SEND));
+			});
+	}
+
+	@Test
+	void invalidRetainHandlingFailsStartupNamingTheValuesAllowed() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.retain-handling=sometimes")
+			.withUserConfiguration(OptionsListeners.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid retain handling 'sometimes'")
+					.hasStackTraceContaining("OptionsListeners.own")
+					.hasStackTraceContaining("'send-on-subscribe'")
+					.hasStackTraceContaining("'do-not-send'");
+			});
+	}
+
+	@Test
+	void noLocalOnSharedSubscriptionFailsStartup() {
+		this.runner.withUserConfiguration(SharedNoLocalListener.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("noLocal is set on the shared subscription(s) [$share/workers/a/b], which MQTT 5 forbids");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OptionsListeners {
+
+		@MqttSubscribe(id = "defaults", topics = "o/defaults")
+		void defaults(String payload) {
+		}
+
+		@MqttSubscribe(id = "own", topics = "o/own", noLocal = "false", retainAsPublished = "true",
+				retainHandling = "${test.retain-handling:do-not-send}")
+		void own(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SharedNoLocalListener {
+
+		@MqttSubscribe(topics = "a/b", group = "workers", noLocal = "true")
+		void listen(String payload) {
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
