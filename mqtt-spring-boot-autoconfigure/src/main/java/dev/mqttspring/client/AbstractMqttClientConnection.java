@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -131,6 +132,20 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
 
 	private static final ThreadLocal<Boolean> PUMPING = new ThreadLocal<>();
+
+	/**
+	 * Held from taking a publish for sending until the client library has it, so that the
+	 * publishes of one thread reach the client in the order they were made even when the
+	 * publishing thread and a completion thread send at the same time.
+	 */
+	private final ReentrantLock sendOrder = new ReentrantLock();
+
+	/**
+	 * Set by a thread that found the buffer to be drained while another thread held
+	 * {@code sendOrder}: the holder drains again before it leaves (a client-library thread
+	 * never waits for the lock).
+	 */
+	private final AtomicBoolean pumpRequested = new AtomicBoolean();
 
 	private final AtomicLong reconnects = new AtomicLong();
 
@@ -1244,7 +1259,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return pending.future;
 		}
 		switch (outcome) {
-			case NOT_NEEDED -> sendWithSlot(pending);
+			case NOT_NEEDED -> sendInOrder(pending);
 			case BUFFERED -> {
 				if (this.state == MqttConnectionState.CONNECTED) {
 					pump();
@@ -1367,21 +1382,44 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			// a completion that ran inside publishClient: the outer loop goes on
 			return;
 		}
-		PUMPING.set(Boolean.TRUE);
-		try {
-			while (this.state == MqttConnectionState.CONNECTED && !this.buffer.isEmpty() && this.window.tryAcquire()) {
-				PendingPublish next = this.buffer.poll();
-				if (next == null) {
-					this.window.release();
-					return;
-				}
-				if (!sendWithSlot(next)) {
-					return;
+		this.pumpRequested.set(true);
+		while (this.pumpRequested.get() && this.sendOrder.tryLock()) {
+			PUMPING.set(Boolean.TRUE);
+			try {
+				this.pumpRequested.set(false);
+				while (this.state == MqttConnectionState.CONNECTED && !this.buffer.isEmpty() && this.window.tryAcquire()) {
+					PendingPublish next = this.buffer.poll();
+					if (next == null) {
+						this.window.release();
+						return;
+					}
+					if (!sendWithSlot(next)) {
+						return;
+					}
 				}
 			}
+			finally {
+				PUMPING.remove();
+				this.sendOrder.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Send a publish that found the buffer empty and got an in-flight slot, after a publish
+	 * that another thread took from the buffer before (the application thread waits for
+	 * that thread's hand-over to the client, which does not block).
+	 */
+	private void sendInOrder(PendingPublish pending) {
+		this.sendOrder.lock();
+		try {
+			sendWithSlot(pending);
 		}
 		finally {
-			PUMPING.remove();
+			this.sendOrder.unlock();
+		}
+		if (this.pumpRequested.get()) {
+			pump();
 		}
 	}
 

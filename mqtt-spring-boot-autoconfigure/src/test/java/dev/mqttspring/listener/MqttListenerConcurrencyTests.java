@@ -53,10 +53,9 @@ class MqttListenerConcurrencyTests {
 
 	/**
 	 * A broker whose in-flight window (announced as Receive Maximum) holds everything a test
-	 * publishes at once: the publishing connection then sends each message right away on the
-	 * test thread, in publish order. With a smaller window its publishes wait in the offline
-	 * buffer, which two threads may drain at the same time (see the note of issue 17), and
-	 * the publish order on the wire is not guaranteed.
+	 * publishes: the publishing connection sends each message at once, and with
+	 * {@code ack-mode=processed} the listener's in-order acknowledgements do not make the
+	 * broker wait (the window limit is the subject of the guide, not of these tests).
 	 */
 	private static MosquittoBroker broker() {
 		return MosquittoBroker.builder().maxInflightMessages(1000).start();
