@@ -17,12 +17,12 @@ import dev.mqttspring.testsupport.MosquittoBroker;
  * Options: {@code --quick} (small counts, one run: a smoke check of a minute or two),
  * {@code --runs N} (default 3), {@code --contenders a,a-buf,b,c,d,d-p,e},
  * {@code --scenarios qos0-100B,qos1-100B,qos1-4KiB,qos2-100B},
- * {@code --sections throughput,latency,scaling,jmh}, {@code --output DIR} (default
+ * {@code --sections throughput,latency,scaling,concurrency,jmh}, {@code --output DIR} (default
  * {@code target} of this module).
  */
 public final class BenchmarkRunner {
 
-	static final List<String> ALL_SECTIONS = List.of("throughput", "latency", "scaling", "jmh");
+	static final List<String> ALL_SECTIONS = List.of("throughput", "latency", "scaling", "concurrency", "jmh");
 
 	private BenchmarkRunner() {
 	}
@@ -51,6 +51,9 @@ public final class BenchmarkRunner {
 			if (options.sections.contains("scaling")) {
 				Sections.scaling(options, broker, report);
 			}
+			if (options.sections.contains("concurrency")) {
+				Sections.concurrency(options, broker, report);
+			}
 			Files.createDirectories(options.output);
 			Files.writeString(options.output.resolve("mosquitto.log"), mosquitto.log());
 		}
@@ -66,6 +69,11 @@ public final class BenchmarkRunner {
 		for (LatencyResult result : report.latency) {
 			if (result.error() != null) {
 				report.failures.add("latency " + result.contender() + ": " + result.error());
+			}
+		}
+		for (ConcurrencyResult result : report.concurrency) {
+			if (result.error() != null) {
+				report.failures.add("concurrency " + result.concurrency() + ": " + result.error());
 			}
 		}
 		for (ScalingResult result : report.scaling) {

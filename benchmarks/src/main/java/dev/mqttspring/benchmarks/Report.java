@@ -37,6 +37,10 @@ final class Report {
 
 	String scalingNote;
 
+	final List<ConcurrencyResult> concurrency = new ArrayList<>();
+
+	String concurrencyNote;
+
 	final List<JmhResult> jmh = new ArrayList<>();
 
 	final Map<String, Double> jmhCpu = new LinkedHashMap<>();
@@ -73,6 +77,9 @@ final class Report {
 			appendLatency(md);
 		}
 		appendTargets(md);
+		if (!this.concurrency.isEmpty()) {
+			appendConcurrency(md);
+		}
 		if (!this.scaling.isEmpty() || this.scalingNote != null) {
 			appendScaling(md);
 		}
@@ -274,6 +281,26 @@ final class Report {
 		md.append('\n');
 	}
 
+	private void appendConcurrency(StringBuilder md) {
+		md.append("## Listener concurrency (64 devices, QoS 1, listener working 5 ms per message)\n\n");
+		if (this.concurrencyNote != null) {
+			md.append(this.concurrencyNote).append("\n\n");
+		}
+		md.append("| Concurrency | Threads | Messages | Messages/s (min-max) | Ideal (concurrency x 200) | Most at once |\n");
+		md.append("|---:|---|---:|---:|---:|---:|\n");
+		for (ConcurrencyResult result : this.concurrency) {
+			if (result.error() != null) {
+				md.append("| ").append(result.concurrency()).append(" | | | FAILED: ").append(result.error()).append(" | | |\n");
+				continue;
+			}
+			md.append(String.format(Locale.ROOT, "| %d | %s | %,d | %s (%s-%s) | %,d | %d |%n", result.concurrency(),
+					result.virtualThreads() ? "virtual" : "platform", result.messages(), format(result.messagesPerSecond()),
+					format(result.min()), format(result.max()), result.concurrency() * 1000 / result.workMillis(),
+					result.maxActive()));
+		}
+		md.append('\n');
+	}
+
 	private static String format(double value) {
 		return String.format(Locale.ROOT, "%,.0f", value);
 	}
@@ -341,6 +368,8 @@ final class Report {
 		root.put("latency", latencies);
 		root.put("scaling", this.scaling);
 		root.put("scalingNote", this.scalingNote);
+		root.put("concurrency", this.concurrency);
+		root.put("concurrencyNote", this.concurrencyNote);
 		root.put("jmh", this.jmh);
 		root.put("perMessageCpuNanos", this.jmhCpu);
 		root.put("targets", targets());

@@ -63,6 +63,21 @@ final class Sections {
 		report.scaling.addAll(new ScalingBenchmark(broker, GeneratedListeners.counts(options.quick), messages, runs).run());
 	}
 
+	static void concurrency(BenchmarkRunner.Options options, Broker broker, Report report) {
+		int runs = options.quick ? 1 : options.runs;
+		double seconds = options.quick ? 2 : 5;
+		List<Integer> concurrencies = List.of(1, 8, 64);
+		report.concurrencyNote = ConcurrencyBenchmark.DEVICES + " devices (raw HiveMQ clients, one topic each) publish QoS 1 "
+				+ "messages to one @MqttSubscribe method of the starter (HiveMQ backend, default ack-mode received) that "
+				+ "works " + ConcurrencyBenchmark.WORK_MILLIS + " ms per message (Thread.sleep); messages per row sized for "
+				+ "about " + seconds + " s at the ideal rate (concurrency x 1000 / " + ConcurrencyBenchmark.WORK_MILLIS
+				+ " msg/s); throughput = messages / (last processed - first publish), median of " + runs + " run(s).";
+		report.concurrency.addAll(new ConcurrencyBenchmark(broker, concurrencies, false, seconds, runs).run());
+		if (Runtime.version().feature() >= 21) {
+			report.concurrency.addAll(new ConcurrencyBenchmark(broker, List.of(64), true, seconds, runs).run());
+		}
+	}
+
 	static void jmh(BenchmarkRunner.Options options, Report report) throws Exception {
 		ChainedOptionsBuilder builder = new OptionsBuilder().include(PerMessagePathBenchmark.class.getName())
 			.include(PahoDecodeBenchmark.class.getName())

@@ -270,11 +270,14 @@ public class MqttEndpoint {
 	 * @param deadLettered how many failed messages were republished to the dead-letter
 	 * topic
 	 * @param queued how many received messages wait to be processed
+	 * @param concurrency how many messages the listener may process at the same time (in
+	 * order per ordering key)
+	 * @param active how many messages the listener is processing now
 	 * @param subscriptions the broker's answers for the filters
 	 * @param connection the name of the connection the listener subscribes through
 	 */
 	public record ListenerDescriptor(String id, List<String> filters, int qos, @Nullable String group, boolean running,
-			long received, long processed, long failed, long deadLettered, int queued,
+			long received, long processed, long failed, long deadLettered, int queued, int concurrency, int active,
 			List<SubscriptionDescriptor> subscriptions, String connection) implements OperationResponseBody {
 
 		static ListenerDescriptor of(MqttListenerContainer container, String connection) {
@@ -285,7 +288,8 @@ public class MqttEndpoint {
 			return new ListenerDescriptor(container.getListenerId(), container.getTopicFilters(), container.getQos(),
 					container.getGroup(), container.isRunning(), container.getReceivedCount(),
 					container.getProcessedCount(), container.getFailedCount(), container.getDeadLetteredCount(),
-					container.getQueueSize(), subscriptions, connection);
+					container.getQueueSize(), container.getConcurrency(), container.getActiveCount(), subscriptions,
+					connection);
 		}
 
 	}

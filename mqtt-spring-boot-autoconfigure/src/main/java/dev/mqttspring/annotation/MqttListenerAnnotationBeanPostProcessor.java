@@ -49,6 +49,7 @@ import dev.mqttspring.config.MqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistrar;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
+import dev.mqttspring.listener.MqttOrderingKeyResolver;
 import dev.mqttspring.support.MqttMessageConverters;
 
 /**
@@ -195,6 +196,18 @@ public class MqttListenerAnnotationBeanPostProcessor
 		catch (IllegalArgumentException ex) {
 			throw new BeanInitializationException(ex.getMessage(), ex);
 		}
+		endpoint.setConcurrency(resolveConcurrency(annotation.concurrency(), description));
+		endpoint.setNoLocal(resolveBoolean(annotation.noLocal(), "noLocal", description));
+		endpoint.setRetainAsPublished(resolveBoolean(annotation.retainAsPublished(), "retainAsPublished", description));
+		try {
+			endpoint.setRetainHandling(dev.mqttspring.core.MqttRetainHandling.of(
+					resolveString(annotation.retainHandling(), "retainHandling", description),
+					"@MqttSubscribe(retainHandling) on " + description));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException(ex.getMessage(), ex);
+		}
+		resolveOrderingKey(endpoint, annotation.orderingKey(), description);
 		SendTo sendTo = AnnotatedElementUtils.findMergedAnnotation(method, SendTo.class);
 		if (sendTo != null && sendTo.value().length > 0) {
 			String replyTopic = resolveString(sendTo.value()[0], "@SendTo", description);
@@ -376,6 +389,74 @@ public class MqttListenerAnnotationBeanPostProcessor
 			}
 		}
 		return null;
+	}
+
+	private @Nullable Boolean resolveBoolean(String value, String attribute, String description) {
+		String resolved = resolveString(value, attribute, description);
+		if (resolved == null) {
+			return null;
+		}
+		if (!"true".equalsIgnoreCase(resolved.trim()) && !"false".equalsIgnoreCase(resolved.trim())) {
+			throw new BeanInitializationException("Invalid " + attribute + " '" + resolved + "' in @MqttSubscribe on "
+					+ description + "; use 'true' or 'false', or leave it empty for mqtt.listener."
+					+ ("noLocal".equals(attribute) ? "no-local" : "retain-as-published"));
+		}
+		return Boolean.parseBoolean(resolved.trim());
+	}
+
+	private @Nullable Integer resolveConcurrency(String value, String description) {
+		String resolved = resolveString(value, "concurrency", description);
+		if (resolved == null) {
+			return null;
+		}
+		try {
+			int concurrency = Integer.parseInt(resolved.trim());
+			if (concurrency >= 1) {
+				return concurrency;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new BeanInitializationException("Invalid concurrency '" + resolved + "' in @MqttSubscribe on " + description
+				+ ((resolved.equals(value)) ? "" : " (from '" + value + "')") + ": it is the number of messages processed at "
+				+ "the same time; use a whole number of 1 or more, such as \"8\", or leave it empty for "
+				+ "mqtt.listener.concurrency");
+	}
+
+	private void resolveOrderingKey(MethodMqttListenerEndpoint endpoint, String value, String description) {
+		if (!StringUtils.hasText(value)) {
+			return;
+		}
+		Object resolved = resolveExpression(value, "orderingKey", description);
+		if (resolved instanceof MqttOrderingKeyResolver resolver) {
+			endpoint.setOrderingKeyResolver(resolver);
+			return;
+		}
+		if (!(resolved instanceof String text) || !StringUtils.hasText(text)) {
+			return;
+		}
+		String key = text.trim();
+		if (key.startsWith("{") || key.endsWith("}")) {
+			String name = key.substring(key.startsWith("{") ? 1 : 0, key.length() - (key.endsWith("}") ? 1 : 0));
+			if (!key.startsWith("{") || !key.endsWith("}") || name.isEmpty() || name.indexOf('{') >= 0
+					|| name.indexOf('}') >= 0 || name.indexOf('/') >= 0) {
+				throw new BeanInitializationException("Invalid orderingKey '" + key + "' in @MqttSubscribe on " + description
+						+ ": write a topic variable as '{name}' (e.g. orderingKey = \"{device}\" with topics = "
+						+ "\"devices/{device}/+\"), or give the name of an MqttOrderingKeyResolver bean");
+			}
+			endpoint.setOrderingKeyVariable(name);
+			return;
+		}
+		Assert.state(this.beanFactory != null, "BeanFactory must be set");
+		try {
+			endpoint.setOrderingKeyResolver(this.beanFactory.getBean(key, MqttOrderingKeyResolver.class));
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			throw new BeanInitializationException("@MqttSubscribe on " + description + " names the ordering key '" + key
+					+ "', but there is no MqttOrderingKeyResolver bean of that name; name such a bean, write a topic "
+					+ "variable as '{name}', or leave orderingKey empty to keep messages in order per topic", ex);
+		}
 	}
 
 	private void validateTopicVariables(MethodMqttListenerEndpoint endpoint, Method method, String description) {

@@ -14,7 +14,9 @@ import org.springframework.core.annotation.AliasFor;
  * <p>
  * Each annotated method gets its own listener container, owned by the
  * {@code MqttListenerEndpointRegistry}: it subscribes through the shared connection,
- * processes its messages in order on its own thread, and acknowledges a QoS 1/2 message
+ * processes its messages in order on its own thread (or, with a {@link #concurrency()}
+ * above 1, on up to that many threads, in order per {@link #orderingKey() ordering key}),
+ * and acknowledges a QoS 1/2 message
  * once queued or only after the method returned normally (or the error handling dealt
  * with a failure), as {@link #ackMode()} says.
  * <p>
@@ -111,5 +113,60 @@ public @interface MqttSubscribe {
 	 * @return the connection name, or empty for the default connection
 	 */
 	String connection() default "";
+
+	/**
+	 * How many messages the listener may process at the same time, e.g. {@code "8"} or
+	 * {@code "${app.workers}"}. Messages with the same {@link #orderingKey() ordering key}
+	 * (by default the same topic) are still processed one at a time in arrival order;
+	 * messages with different keys run in parallel on up to this many threads (virtual
+	 * threads with {@code spring.threads.virtual.enabled=true}). Defaults to
+	 * {@code mqtt.listener.concurrency} (1: one message at a time, in arrival order).
+	 * @return the concurrency, or empty for the default
+	 */
+	String concurrency() default "";
+
+	/**
+	 * What keeps messages in order when the {@link #concurrency()} is above 1: messages
+	 * with equal keys are processed one at a time in arrival order. Empty (the default):
+	 * the topic. {@code "{name}"}: the value of the topic variable {@code name} of the
+	 * topics, e.g. {@code orderingKey = "{device}"} with
+	 * {@code topics = "devices/{device}/+"} keeps each device's messages in order whatever
+	 * their sub-topic. Any other value: the name of a
+	 * {@link dev.mqttspring.listener.MqttOrderingKeyResolver MqttOrderingKeyResolver} bean
+	 * that computes the key from the message.
+	 * @return the ordering key, or empty for the topic
+	 */
+	String orderingKey() default "";
+
+	/**
+	 * Whether the broker does not send this listener the messages its own connection
+	 * published ({@code "true"} or {@code "false"}), as bridges and echo-free request-reply
+	 * need (MQTT 5 subscription option No Local; not allowed with a {@link #group()}).
+	 * Defaults to {@code mqtt.listener.no-local}; ignored with a warning on MQTT 3.1.1.
+	 * @return whether to subscribe with No Local, or empty for the default
+	 */
+	String noLocal() default "";
+
+	/**
+	 * Whether messages keep the retain flag they were published with ({@code "true"} or
+	 * {@code "false"}); by default the broker clears it on messages forwarded to an
+	 * existing subscription, so that {@code MqttHeaders.RECEIVED_RETAINED} is only true
+	 * for retained messages sent on subscribing (MQTT 5 subscription option Retain As
+	 * Published). Defaults to {@code mqtt.listener.retain-as-published}; ignored with a
+	 * warning on MQTT 3.1.1.
+	 * @return whether to subscribe with Retain As Published, or empty for the default
+	 */
+	String retainAsPublished() default "";
+
+	/**
+	 * When the broker sends retained messages to this listener: {@code "send-on-subscribe"}
+	 * on every SUBSCRIBE (the MQTT default), {@code "send-if-new-subscription"} only when
+	 * the subscription did not exist, or {@code "do-not-send"} never (MQTT 5 subscription
+	 * option Retain Handling, values in
+	 * {@link dev.mqttspring.core.MqttRetainHandling MqttRetainHandling}). Defaults to
+	 * {@code mqtt.listener.retain-handling}; ignored with a warning on MQTT 3.1.1.
+	 * @return the retain handling, or empty for the default
+	 */
+	String retainHandling() default "";
 
 }

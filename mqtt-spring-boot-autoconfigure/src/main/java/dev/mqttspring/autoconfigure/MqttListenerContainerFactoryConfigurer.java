@@ -9,6 +9,7 @@ import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.util.unit.DataSize;
 
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
@@ -45,6 +46,9 @@ public final class MqttListenerContainerFactoryConfigurer {
 		map.from(listener::getShutdownTimeout).to(factory::setShutdownTimeout);
 		map.from(listener::getDeadLetterTopic).to(factory::setDeadLetterTopic);
 		map.from(listener::getAckMode).to(factory::setAckMode);
+		map.from(listener::getConcurrency).to(factory::setConcurrency);
+		factory.setSubscriptionOptions(new MqttSubscriptionOptions(listener.isNoLocal(), listener.isRetainAsPublished(),
+				listener.getRetainHandling()));
 		map.from(this.properties::getConnectionTimeout).to(factory::setSubscribeTimeout);
 		map.from(this.properties::isFailFast).to(factory::setFailFast);
 		factory.setBackOff(backOff(listener.getRetry()));

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
+import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.listener.MqttAckMode;
 
 /**
@@ -850,6 +851,37 @@ public class MqttProperties {
 		private @Nullable MqttAckMode ackMode;
 
 		/**
+		 * Messages each listener may process at the same time, in parallel across topics
+		 * (ordering keys) and one at a time in arrival order within a topic; 1 processes
+		 * all messages of a listener one at a time in arrival order. Runs on virtual
+		 * threads when spring.threads.virtual.enabled is true.
+		 */
+		private int concurrency = 1;
+
+		/**
+		 * Whether the broker does not send listeners the messages their own connection
+		 * published (MQTT 5 subscription option No Local; ignored with a warning on MQTT
+		 * 3.1.1). Per listener: @MqttSubscribe(noLocal = "true").
+		 */
+		private boolean noLocal;
+
+		/**
+		 * Whether messages forwarded to listeners keep the retain flag they were published
+		 * with; otherwise the broker clears it on messages for existing subscriptions (MQTT 5
+		 * subscription option Retain As Published; ignored with a warning on MQTT 3.1.1).
+		 */
+		private boolean retainAsPublished;
+
+		/**
+		 * When the broker sends retained messages to a listener's subscription:
+		 * "send-on-subscribe" on every SUBSCRIBE (also a repeated one, or after a reconnect
+		 * without session), "send-if-new-subscription" only when the subscription is new,
+		 * or "do-not-send" never (MQTT 5 subscription option Retain Handling; ignored with
+		 * a warning on MQTT 3.1.1).
+		 */
+		private MqttRetainHandling retainHandling = MqttRetainHandling.SEND_ON_SUBSCRIBE;
+
+		/**
 		 * Whether to create a Micrometer observation for each message a listener handles.
 		 */
 		private boolean observationEnabled;
@@ -905,6 +937,38 @@ public class MqttProperties {
 
 		public void setAckMode(@Nullable MqttAckMode ackMode) {
 			this.ackMode = ackMode;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public boolean isNoLocal() {
+			return this.noLocal;
+		}
+
+		public void setNoLocal(boolean noLocal) {
+			this.noLocal = noLocal;
+		}
+
+		public boolean isRetainAsPublished() {
+			return this.retainAsPublished;
+		}
+
+		public void setRetainAsPublished(boolean retainAsPublished) {
+			this.retainAsPublished = retainAsPublished;
+		}
+
+		public MqttRetainHandling getRetainHandling() {
+			return this.retainHandling;
+		}
+
+		public void setRetainHandling(MqttRetainHandling retainHandling) {
+			this.retainHandling = retainHandling;
 		}
 
 		public boolean isObservationEnabled() {

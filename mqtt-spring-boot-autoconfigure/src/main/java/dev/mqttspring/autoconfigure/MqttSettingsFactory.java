@@ -169,6 +169,10 @@ final class MqttSettingsFactory {
 			throw new InvalidMqttPropertyException("mqtt.listener.queue-capacity",
 					properties.getListener().getQueueCapacity(), "use 1 or more");
 		}
+		if (properties.getListener().getConcurrency() < 1) {
+			throw new InvalidMqttPropertyException("mqtt.listener.concurrency", properties.getListener().getConcurrency(),
+					"use 1 (one message at a time, in arrival order) or more (in order per topic, topics in parallel)");
+		}
 		if (properties.getMaxPacketSize() != null && properties.getMaxPacketSize().toBytes() < 16) {
 			throw new InvalidMqttPropertyException("mqtt.max-packet-size", properties.getMaxPacketSize(),
 					"use a size of at least 16B, e.g. 256KB");

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,6 +48,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
 import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
@@ -131,6 +133,20 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private static final ThreadLocal<Boolean> PUMPING = new ThreadLocal<>();
 
+	/**
+	 * Held from taking a publish for sending until the client library has it, so that the
+	 * publishes of one thread reach the client in the order they were made even when the
+	 * publishing thread and a completion thread send at the same time.
+	 */
+	private final ReentrantLock sendOrder = new ReentrantLock();
+
+	/**
+	 * Set by a thread that found the buffer to be drained while another thread held
+	 * {@code sendOrder}: the holder drains again before it leaves (a client-library thread
+	 * never waits for the lock).
+	 */
+	private final AtomicBoolean pumpRequested = new AtomicBoolean();
+
 	private final AtomicLong reconnects = new AtomicLong();
 
 	/** The durable outbox (mqtt.outbox.*); open while running. */
@@ -208,6 +224,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	protected abstract void subscribeClient(C client, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) throws Exception;
+
+	/**
+	 * Subscribe with MQTT 5 subscription options; MQTT 3.1.1 backends keep this default,
+	 * which subscribes without them.
+	 */
+	protected void subscribeClient(C client, String filter, int qos, int subscriptionId, MqttSubscriptionOptions options,
+			SubscribeCallback callback) throws Exception {
+		subscribeClient(client, filter, qos, subscriptionId, callback);
+	}
 
 	protected abstract void unsubscribeClient(C client, String filter, CompletionCallback callback) throws Exception;
 
@@ -1234,7 +1259,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return pending.future;
 		}
 		switch (outcome) {
-			case NOT_NEEDED -> sendWithSlot(pending);
+			case NOT_NEEDED -> sendInOrder(pending);
 			case BUFFERED -> {
 				if (this.state == MqttConnectionState.CONNECTED) {
 					pump();
@@ -1357,21 +1382,44 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			// a completion that ran inside publishClient: the outer loop goes on
 			return;
 		}
-		PUMPING.set(Boolean.TRUE);
-		try {
-			while (this.state == MqttConnectionState.CONNECTED && !this.buffer.isEmpty() && this.window.tryAcquire()) {
-				PendingPublish next = this.buffer.poll();
-				if (next == null) {
-					this.window.release();
-					return;
-				}
-				if (!sendWithSlot(next)) {
-					return;
+		this.pumpRequested.set(true);
+		while (this.pumpRequested.get() && this.sendOrder.tryLock()) {
+			PUMPING.set(Boolean.TRUE);
+			try {
+				this.pumpRequested.set(false);
+				while (this.state == MqttConnectionState.CONNECTED && !this.buffer.isEmpty() && this.window.tryAcquire()) {
+					PendingPublish next = this.buffer.poll();
+					if (next == null) {
+						this.window.release();
+						return;
+					}
+					if (!sendWithSlot(next)) {
+						return;
+					}
 				}
 			}
+			finally {
+				PUMPING.remove();
+				this.sendOrder.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Send a publish that found the buffer empty and got an in-flight slot, after a publish
+	 * that another thread took from the buffer before (the application thread waits for
+	 * that thread's hand-over to the client, which does not block).
+	 */
+	private void sendInOrder(PendingPublish pending) {
+		this.sendOrder.lock();
+		try {
+			sendWithSlot(pending);
 		}
 		finally {
-			PUMPING.remove();
+			this.sendOrder.unlock();
+		}
+		if (this.pumpRequested.get()) {
+			pump();
 		}
 	}
 
@@ -1496,6 +1544,16 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.lock.lock();
 		try {
 			entry = this.filters.get(subscription.getFilter());
+			if (entry != null && !entry.subscriptions.isEmpty()
+					&& !entry.subscriptions.get(0).getOptions().equals(subscription.getOptions())) {
+				MqttSubscription other = entry.subscriptions.get(0);
+				throw new IllegalArgumentException(subscription.getOwner() + " subscribes to '" + subscription.getFilter()
+						+ "' with the subscription options " + subscription.getOptions() + ", but " + other.getOwner()
+						+ " subscribes to the same filter with " + other.getOptions() + " on the same connection '"
+						+ getClientId() + "'. MQTT keeps one subscription per filter and connection, so they cannot "
+						+ "differ: give both the same noLocal, retainAsPublished and retainHandling, or subscribe one "
+						+ "through another connection (mqtt.connections.<name>)");
+			}
 			if (entry == null) {
 				entry = new FilterEntry(subscription.getFilter(), this.subscriptionIds.incrementAndGet());
 				this.filters.put(subscription.getFilter(), entry);
@@ -1542,7 +1600,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		try {
-			subscribeClient(current, entry.filter, qos, id, new SubscribeCallback() {
+			subscribeClient(current, entry.filter, qos, id, entry.options(), new SubscribeCallback() {
 
 				@Override
 				public void subscribed(int reasonCode) {
@@ -2127,6 +2185,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 		boolean subscribedInSession;
 
+		MqttSubscriptionOptions lastOptions = MqttSubscriptionOptions.DEFAULTS;
+
 		@Nullable MqttSubscriptionResult result;
 
 		FilterEntry(String filter, int id) {
@@ -2144,6 +2204,17 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 		List<String> owners() {
 			return this.subscriptions.stream().map(MqttSubscription::getOwner).toList();
+		}
+
+		/**
+		 * The options of the filter's subscriptions (all equal, see subscribe()); those of
+		 * the last one when a detached subscription is subscribed again.
+		 */
+		MqttSubscriptionOptions options() {
+			if (!this.subscriptions.isEmpty()) {
+				this.lastOptions = this.subscriptions.get(0).getOptions();
+			}
+			return this.lastOptions;
 		}
 
 	}

@@ -12,13 +12,16 @@ import org.springframework.util.StringUtils;
 
 import dev.mqttspring.core.InvalidTopicException;
 import dev.mqttspring.core.MqttQos;
+import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
+import dev.mqttspring.listener.MqttOrderingKeyResolver;
 
 /**
  * Base class for {@link MqttListenerEndpoint}s: the topics (with {@code {name}} topic
- * variables), group, QoS and options, and the validation of the filters.
+ * variables), group, QoS and options (concurrency and ordering key among them), and the
+ * validation of the filters.
  *
  * @author mqtt-spring-boot
  */
@@ -39,6 +42,18 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 	private @Nullable String deadLetterTopic;
 
 	private @Nullable MqttAckMode ackMode;
+
+	private @Nullable Integer concurrency;
+
+	private @Nullable Boolean noLocal;
+
+	private @Nullable Boolean retainAsPublished;
+
+	private @Nullable MqttRetainHandling retainHandling;
+
+	private @Nullable String orderingKeyVariable;
+
+	private @Nullable MqttOrderingKeyResolver orderingKeyResolver;
 
 	private @Nullable List<TopicTemplate> templates;
 
@@ -156,6 +171,108 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 	}
 
 	@Override
+	public @Nullable Boolean getNoLocal() {
+		return this.noLocal;
+	}
+
+	/**
+	 * Set whether the broker must not send the listener messages its own connection
+	 * published (MQTT 5).
+	 * @param noLocal the option, or {@code null} for the factory's default
+	 */
+	public void setNoLocal(@Nullable Boolean noLocal) {
+		this.noLocal = noLocal;
+	}
+
+	@Override
+	public @Nullable Boolean getRetainAsPublished() {
+		return this.retainAsPublished;
+	}
+
+	/**
+	 * Set whether forwarded messages keep their retain flag (MQTT 5).
+	 * @param retainAsPublished the option, or {@code null} for the factory's default
+	 */
+	public void setRetainAsPublished(@Nullable Boolean retainAsPublished) {
+		this.retainAsPublished = retainAsPublished;
+	}
+
+	@Override
+	public @Nullable MqttRetainHandling getRetainHandling() {
+		return this.retainHandling;
+	}
+
+	/**
+	 * Set whether retained messages are sent on subscribing (MQTT 5).
+	 * @param retainHandling the option, or {@code null} for the factory's default
+	 */
+	public void setRetainHandling(@Nullable MqttRetainHandling retainHandling) {
+		this.retainHandling = retainHandling;
+	}
+
+	@Override
+	public @Nullable Integer getConcurrency() {
+		return this.concurrency;
+	}
+
+	/**
+	 * Set how many messages the listener may process at the same time, in order per
+	 * ordering key.
+	 * @param concurrency the concurrency (1 or more), or {@code null} for the factory's
+	 * default
+	 */
+	public void setConcurrency(@Nullable Integer concurrency) {
+		if (concurrency != null && concurrency < 1) {
+			throw new IllegalArgumentException("Invalid concurrency " + concurrency + " of listener " + getDescription()
+					+ ": it is the number of messages processed at the same time; use 1 (one at a time) or more");
+		}
+		this.concurrency = concurrency;
+	}
+
+	/**
+	 * Order messages by the value of a topic variable instead of the topic: messages whose
+	 * topics have the same value at the {@code {name}} level are processed one at a time,
+	 * in arrival order. A message on a topic without that variable is ordered by its topic.
+	 * @param name the name of a topic variable of one of the topics, or {@code null} to order
+	 * by topic
+	 */
+	public void setOrderingKeyVariable(@Nullable String name) {
+		this.orderingKeyVariable = StringUtils.hasText(name) ? name : null;
+	}
+
+	/**
+	 * Return the name of the topic variable messages are ordered by.
+	 * @return the name, or {@code null}
+	 */
+	public @Nullable String getOrderingKeyVariable() {
+		return this.orderingKeyVariable;
+	}
+
+	/**
+	 * Set what computes the ordering key of a message; takes precedence over
+	 * {@link #setOrderingKeyVariable}.
+	 * @param orderingKeyResolver the resolver, or {@code null}
+	 */
+	public void setOrderingKeyResolver(@Nullable MqttOrderingKeyResolver orderingKeyResolver) {
+		this.orderingKeyResolver = orderingKeyResolver;
+	}
+
+	@Override
+	public @Nullable MqttOrderingKeyResolver getOrderingKeyResolver() {
+		if (this.orderingKeyResolver != null) {
+			return this.orderingKeyResolver;
+		}
+		String name = this.orderingKeyVariable;
+		if (name == null) {
+			return null;
+		}
+		return (message) -> {
+			String value = topicVariables(message.getTopic()).get(name);
+			return (value != null) ? value : message.getTopic();
+		};
+	}
+
+	@Override
 	public String getDescription() {
 		return getId();
 	}
@@ -200,6 +317,18 @@ public abstract class AbstractMqttListenerEndpoint implements MqttListenerEndpoi
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid @MqttSubscribe on " + getDescription() + ": " + ex.getMessage(), ex);
+		}
+		if (Boolean.TRUE.equals(this.noLocal) && this.templates().stream().anyMatch((template) -> MqttTopics.isShared(template.filter()))) {
+			throw new IllegalArgumentException("Invalid @MqttSubscribe on " + getDescription() + ": noLocal is set on the "
+					+ "shared subscription(s) " + getTopicFilters() + ", which MQTT 5 forbids (the broker closes the "
+					+ "connection); remove noLocal or the group");
+		}
+		if (this.orderingKeyVariable != null && this.orderingKeyResolver == null
+				&& !hasTopicVariable(this.orderingKeyVariable)) {
+			throw new IllegalArgumentException("Invalid ordering key of " + getDescription() + ": it orders by the topic variable '{"
+					+ this.orderingKeyVariable + "}', but none of the topics " + this.topics + " has a '{"
+					+ this.orderingKeyVariable + "}' level; write a topic such as 'devices/{" + this.orderingKeyVariable
+					+ "}/telemetry', or name an MqttOrderingKeyResolver bean");
 		}
 		if (this.deadLetterTopic != null) {
 			try {

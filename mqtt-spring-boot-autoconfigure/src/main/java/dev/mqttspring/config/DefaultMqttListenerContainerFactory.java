@@ -12,6 +12,7 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
@@ -55,6 +56,10 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	private @Nullable Executor taskExecutor;
 
 	private boolean virtualThreads;
+
+	private int concurrency = 1;
+
+	private MqttSubscriptionOptions subscriptionOptions = MqttSubscriptionOptions.DEFAULTS;
 
 	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
 
@@ -187,6 +192,27 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	}
 
 	/**
+	 * Set how many messages each listener that does not set its own concurrency may
+	 * process at the same time, in order per ordering key (by default the topic).
+	 * @param concurrency the concurrency, 1 (the default, one at a time) or more
+	 */
+	public void setConcurrency(int concurrency) {
+		Assert.isTrue(concurrency > 0, () -> "Invalid listener concurrency " + concurrency
+				+ " (mqtt.listener.concurrency): use 1 (one message at a time) or more");
+		this.concurrency = concurrency;
+	}
+
+	/**
+	 * Set the MQTT 5 subscription options of listeners, for each option a listener does
+	 * not set itself.
+	 * @param subscriptionOptions the options
+	 */
+	public void setSubscriptionOptions(MqttSubscriptionOptions subscriptionOptions) {
+		Assert.notNull(subscriptionOptions, "'subscriptionOptions' must not be null");
+		this.subscriptionOptions = subscriptionOptions;
+	}
+
+	/**
 	 * Set the observer of listener invocations (metrics, tracing).
 	 * @param observer the observer
 	 */
@@ -213,6 +239,14 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setDeadLetterTopic((endpoint.getDeadLetterTopic() != null) ? endpoint.getDeadLetterTopic() : this.deadLetterTopic);
 		container.setAckMode((endpoint.getAckMode() != null) ? endpoint.getAckMode() : this.ackMode);
 		container.setFailFast(this.failFast);
+		container.setConcurrency((endpoint.getConcurrency() != null) ? endpoint.getConcurrency() : this.concurrency);
+		container.setOrderingKeyResolver(endpoint.getOrderingKeyResolver());
+		container.setSubscriptionOptions(new MqttSubscriptionOptions(
+				(endpoint.getNoLocal() != null) ? endpoint.getNoLocal() : this.subscriptionOptions.noLocal(),
+				(endpoint.getRetainAsPublished() != null) ? endpoint.getRetainAsPublished()
+						: this.subscriptionOptions.retainAsPublished(),
+				(endpoint.getRetainHandling() != null) ? endpoint.getRetainHandling()
+						: this.subscriptionOptions.retainHandling()));
 		container.setTaskExecutor((this.taskExecutor != null) ? this.taskExecutor : threads(id));
 		container.setObserver(this.observer);
 		return container;

@@ -7,9 +7,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConverter;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 import dev.mqttspring.listener.MqttMessageListener;
+import dev.mqttspring.listener.MqttOrderingKeyResolver;
 
 /**
  * Describes a listener: what it subscribes to and how its messages are processed. A
@@ -72,6 +74,51 @@ public interface MqttListenerEndpoint {
 	 * @return the acknowledgement mode
 	 */
 	default @Nullable MqttAckMode getAckMode() {
+		return null;
+	}
+
+	/**
+	 * Return how many messages the listener may process at the same time, or
+	 * {@code null} for the factory's default.
+	 * @return the concurrency
+	 */
+	default @Nullable Integer getConcurrency() {
+		return null;
+	}
+
+	/**
+	 * Return what computes the ordering key of a message when the concurrency is above 1,
+	 * or {@code null} to order by topic.
+	 * @return the resolver
+	 */
+	default @Nullable MqttOrderingKeyResolver getOrderingKeyResolver() {
+		return null;
+	}
+
+	/**
+	 * Return whether the broker must not send the listener messages its own connection
+	 * published (MQTT 5 "No Local"), or {@code null} for the factory's default.
+	 * @return the option
+	 */
+	default @Nullable Boolean getNoLocal() {
+		return null;
+	}
+
+	/**
+	 * Return whether forwarded messages keep their retain flag (MQTT 5 "Retain As
+	 * Published"), or {@code null} for the factory's default.
+	 * @return the option
+	 */
+	default @Nullable Boolean getRetainAsPublished() {
+		return null;
+	}
+
+	/**
+	 * Return whether retained messages are sent on subscribing (MQTT 5 "Retain
+	 * Handling"), or {@code null} for the factory's default.
+	 * @return the option
+	 */
+	default @Nullable MqttRetainHandling getRetainHandling() {
 		return null;
 	}
 

@@ -30,6 +30,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
@@ -43,6 +44,7 @@ import dev.mqttspring.core.MqttEnhancedAuthenticator;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttUserProperty;
@@ -325,11 +327,23 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	@Override
 	protected void subscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) {
+		subscribeClient(clients, filter, qos, subscriptionId, MqttSubscriptionOptions.DEFAULTS, callback);
+	}
+
+	@Override
+	protected void subscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
+			MqttSubscriptionOptions options, SubscribeCallback callback) {
 		Mqtt5AsyncClient client = clients.active().client();
 		if (subscriptionId > 0) {
 			this.identifiersByFilter.put(filter, subscriptionId);
 		}
-		Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build();
+		Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder()
+			.topicFilter(filter)
+			.qos(MqttQos.fromCode(qos))
+			.noLocal(options.noLocal())
+			.retainAsPublished(options.retainAsPublished())
+			.retainHandling(Mqtt5RetainHandling.fromCode(options.retainHandling().code()))
+			.build();
 		client.subscribe(subscribe).whenComplete((subAck, ex) -> {
 			if (ex == null) {
 				int code = firstCode(subAck);

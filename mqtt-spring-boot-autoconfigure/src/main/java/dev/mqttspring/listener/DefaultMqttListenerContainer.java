@@ -1,13 +1,14 @@
 package dev.mqttspring.listener;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttQos;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
@@ -44,17 +46,24 @@ import dev.mqttspring.observation.MqttListenerObserver;
  * <p>
  * <b>Threading and ordering.</b> The connection hands each message to this container on
  * the client's delivery thread, which only appends it to the container's queue and never
- * blocks. One worker at a time (a task on the {@link #setTaskExecutor task executor},
- * started when the queue becomes non-empty and ending when it is empty again) takes the
- * messages in arrival order and runs the listener, so order is kept per listener and a
- * slow listener stalls neither others nor the connection.
+ * blocks. Workers (tasks on the {@link #setTaskExecutor task executor}, started when
+ * messages wait and ending when none came for a while) take the messages and run the
+ * listener, so a slow listener stalls neither others nor the connection. With a
+ * {@link #setConcurrency concurrency} of 1 (the default) one worker processes the
+ * messages in arrival order. With n, up to n workers process messages in parallel, but
+ * messages with the same {@link #setOrderingKeyResolver ordering key} (by default the
+ * topic) one at a time, in arrival order; the next message a worker takes is the oldest
+ * one whose key no other worker holds.
  * <p>
  * <b>Acknowledgements</b> ({@link #setAckMode ack mode}). With
  * {@link MqttAckMode#PROCESSED}, a QoS 1/2 message is acknowledged after the listener
  * returned normally, or after the error handling (retries, error handler, dead-letter
  * topic or logging) dealt with its failure; a message still queued or in progress when the
  * container stops and the shutdown timeout passes is left unacknowledged, so a broker that
- * keeps the session redelivers it on the next connection. With
+ * keeps the session redelivers it on the next connection. Whatever the mode and the
+ * concurrency, a listener's acknowledgements go out in arrival order, as MQTT asks: a
+ * message processed before an earlier one (of another key) is acknowledged right after
+ * it. With
  * {@link MqttAckMode#RECEIVED}, a message is acknowledged as soon as it is in the queue
  * while the queue holds no more than its capacity, so that a slow listener does not hold
  * back the acknowledgements of the connection's other listeners (the HiveMQ client
@@ -155,6 +164,10 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 
 	private boolean sharedSubscriptionWarned;
 
+	private MqttSubscriptionOptions subscriptionOptions = MqttSubscriptionOptions.DEFAULTS;
+
+	private boolean subscriptionOptionsWarned;
+
 	private @Nullable Executor taskExecutor;
 
 	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
@@ -173,37 +186,35 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	 */
 	private static final long WORKER_LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
-	private boolean lingering;
+	private final ListenerQueue queue = new ListenerQueue();
 
-	private final ArrayDeque<MqttInboundMessage> queue = new ArrayDeque<>();
+	private int concurrency = 1;
+
+	private @Nullable MqttOrderingKeyResolver orderingKeyResolver;
+
+	private boolean orderingKeyFailureLogged;
 
 	/**
-	 * With {@link MqttAckMode#RECEIVED}: the queued messages not acknowledged yet because
-	 * the queue was full when they arrived, in arrival order (the tail of the queue).
+	 * Worker tasks alive (processing, looking for a message or lingering), those lingering
+	 * and not claimed, and the lingering ones claimed for a message but not awake yet.
 	 */
-	private final ArrayDeque<MqttInboundMessage> withheld = new ArrayDeque<>();
+	private int workers;
+
+	private int idleWorkers;
+
+	private int wakeups;
+
+	private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
 
 	private @Nullable MqttAckMode ackMode;
 
 	private volatile boolean ackOnReceipt;
 
-	private boolean draining;
-
 	private boolean overCapacity;
-
-	/**
-	 * Bytes (payload and topic) of the messages in {@code queue}, and of those of them in
-	 * {@code withheld}.
-	 */
-	private long queuedBytes;
-
-	private long withheldBytes;
 
 	private long dropsSinceLog;
 
 	private long dropLoggedAt;
-
-	private volatile @Nullable Thread worker;
 
 	private volatile boolean abandoned;
 
@@ -397,6 +408,55 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	}
 
 	/**
+	 * Set the MQTT 5 subscription options of the listener's subscriptions (no local,
+	 * retain as published, retain handling); ignored with a warning on MQTT 3.1.1. They
+	 * apply to every SUBSCRIBE, also after a reconnect.
+	 * @param subscriptionOptions the options
+	 */
+	public void setSubscriptionOptions(MqttSubscriptionOptions subscriptionOptions) {
+		Assert.notNull(subscriptionOptions, "'subscriptionOptions' must not be null");
+		this.subscriptionOptions = subscriptionOptions;
+	}
+
+	/**
+	 * Return the MQTT 5 subscription options.
+	 * @return the options
+	 */
+	public MqttSubscriptionOptions getSubscriptionOptions() {
+		return this.subscriptionOptions;
+	}
+
+	/**
+	 * Set how many messages the listener may process at the same time: messages with the
+	 * same {@link #setOrderingKeyResolver ordering key} (by default the topic) one at a
+	 * time in arrival order, messages with different keys in parallel on up to this many
+	 * workers. With 1 (the default) all messages are processed one at a time in arrival
+	 * order. Acknowledgements go out in arrival order either way.
+	 * @param concurrency the number of workers, 1 or more
+	 */
+	public void setConcurrency(int concurrency) {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("Invalid concurrency " + concurrency + " of listener " + this.description
+					+ ": it is the number of messages processed at the same time; use 1 (one at a time, the default) or more");
+		}
+		this.concurrency = concurrency;
+	}
+
+	@Override
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	/**
+	 * Set what decides the order of messages with a {@link #setConcurrency concurrency}
+	 * above 1: messages with equal keys are processed one at a time in arrival order.
+	 * @param orderingKeyResolver the resolver, or {@code null} to order by topic
+	 */
+	public void setOrderingKeyResolver(@Nullable MqttOrderingKeyResolver orderingKeyResolver) {
+		this.orderingKeyResolver = orderingKeyResolver;
+	}
+
+	/**
 	 * Set the observer of listener invocations (metrics, tracing); it is called on the
 	 * worker thread around each attempt.
 	 * @param observer the observer
@@ -497,6 +557,17 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		}
 	}
 
+	@Override
+	public int getActiveCount() {
+		this.queueLock.lock();
+		try {
+			return this.queue.inProgress();
+		}
+		finally {
+			this.queueLock.unlock();
+		}
+	}
+
 	// ---- lifecycle
 
 	@Override
@@ -536,6 +607,19 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		}
 	}
 
+	private void warnIfSubscriptionOptionsIgnored() {
+		if (this.subscriptionOptionsWarned || this.subscriptionOptions.isDefault()
+				|| this.connection.getVersion() != MqttVersion.V3_1_1) {
+			return;
+		}
+		this.subscriptionOptionsWarned = true;
+		logger.warn("Listener " + this.description + " sets the MQTT 5 subscription options " + this.subscriptionOptions
+				+ " (@MqttSubscribe or mqtt.listener.no-local, retain-as-published, retain-handling), but the connection "
+				+ "uses MQTT 3.1.1, which has no subscription options: they are ignored, so the broker sends this "
+				+ "connection its own messages, clears the retain flag of forwarded messages and sends retained messages "
+				+ "on every subscribe. Use mqtt.version=5 to apply them");
+	}
+
 	@Override
 	public void start() {
 		List<CompletableFuture<MqttSubscriptionResult>> futures = new ArrayList<>();
@@ -546,25 +630,45 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			}
 			this.abandoned = false;
 			this.ackOnReceipt = getAckMode() == MqttAckMode.RECEIVED;
+			this.queueLock.lock();
+			try {
+				this.queue.configure(this.queueCapacity, this.queueMemory, this.ackOnReceipt);
+			}
+			finally {
+				this.queueLock.unlock();
+			}
 			this.results.clear();
 			this.running = true;
-			for (int i = 0; i < this.topicFilters.size(); i++) {
-				String filter = this.topicFilters.get(i);
-				int index = i;
-				MqttSubscription subscription = new MqttSubscription(filter, this.qos, (message) -> receive(message, index),
-						this.listenerId);
-				this.subscriptions.add(subscription);
-				futures.add(this.connection.subscribe(subscription).whenComplete((result, ex) -> {
-					if (result != null) {
-						onSubscribed(result);
-					}
-				}));
+			MqttSubscriptionOptions options = (this.connection.getVersion() == MqttVersion.V3_1_1)
+					? MqttSubscriptionOptions.DEFAULTS : this.subscriptionOptions;
+			try {
+				for (int i = 0; i < this.topicFilters.size(); i++) {
+					String filter = this.topicFilters.get(i);
+					int index = i;
+					MqttSubscription subscription = new MqttSubscription(filter, this.qos,
+							(message) -> receive(message, index), this.listenerId, options);
+					futures.add(this.connection.subscribe(subscription).whenComplete((result, ex) -> {
+						if (result != null) {
+							onSubscribed(result);
+						}
+					}));
+					this.subscriptions.add(subscription);
+				}
+			}
+			catch (RuntimeException ex) {
+				// refused before anything was sent (options that conflict with another listener's)
+				this.subscriptions.forEach(this.connection::unsubscribe);
+				this.subscriptions.clear();
+				this.running = false;
+				throw new IllegalStateException("Listener " + this.description + " could not subscribe: " + ex.getMessage(),
+						ex);
 			}
 		}
 		finally {
 			this.lifecycleLock.unlock();
 		}
 		warnIfSharedSubscriptionUnverifiable();
+		warnIfSubscriptionOptionsIgnored();
 		if (!this.connection.isConnected()) {
 			logger.info("Listener " + this.description + " subscribes to " + this.topicFilters
 					+ " when the MQTT connection is established");
@@ -679,7 +783,7 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		this.queueLock.lock();
 		try {
 			this.notEmpty.signalAll();
-			while (this.draining) {
+			while (isBusy()) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					break;
@@ -692,31 +796,34 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 					break;
 				}
 			}
-			if (!this.draining) {
+			if (!isBusy()) {
 				return;
 			}
 			this.abandoned = true;
-			left = this.queue.size() + 1;
-			unacknowledged = this.ackOnReceipt ? this.withheld.size() : left;
+			left = this.queue.size() + this.queue.inProgress();
+			unacknowledged = this.queue.unacknowledged();
 			this.queue.clear();
-			this.withheld.clear();
-			this.queuedBytes = 0;
-			this.withheldBytes = 0;
+			this.notEmpty.signalAll();
 		}
 		finally {
 			this.queueLock.unlock();
 		}
-		Thread current = this.worker;
-		if (current != null) {
-			current.interrupt();
-		}
-		String outcome = (unacknowledged == left)
-				? " message(s) are left unacknowledged and are redelivered on the next connection if the broker keeps the session"
+		this.workerThreads.forEach(Thread::interrupt);
+		String outcome = (!this.ackOnReceipt || unacknowledged >= left)
+				? " message(s) are left unprocessed and, with " + unacknowledged + " unacknowledged message(s) in all, are "
+						+ "redelivered on the next connection if the broker keeps the session"
 				: " message(s) are left unprocessed: " + (left - unacknowledged) + " of them were acknowledged on receipt "
 						+ "(mqtt.listener.ack-mode=received) and are lost, " + unacknowledged
 						+ " are redelivered on the next connection if the broker keeps the session";
 		logger.warn("Listener " + this.description + " did not finish within the shutdown timeout of "
 				+ this.shutdownTimeout.toMillis() + " ms (mqtt.listener.shutdown-timeout); " + left + outcome);
+	}
+
+	/**
+	 * Whether messages are queued or in progress (holding the queue lock).
+	 */
+	private boolean isBusy() {
+		return this.queue.size() > 0 || this.queue.inProgress() > 0;
 	}
 
 	// ---- receiving (on the client's delivery thread: never block)
@@ -730,15 +837,16 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			return;
 		}
 		boolean startWorker = false;
-		boolean acknowledge = false;
+		boolean dropped = false;
 		long dropsToLog = 0;
-		int size;
 		long bytes = bytes(message);
+		Object key = orderingKey(message);
+		List<MqttInboundMessage> toAcknowledge = new ArrayList<>(1);
 		this.queueLock.lock();
 		try {
 			this.received.incrementAndGet();
-			if (message.getQos() == 0 && !this.queue.isEmpty()
-					&& (this.queue.size() >= this.queueCapacity || this.queuedBytes + bytes > this.queueMemory)) {
+			if (message.getQos() == 0 && this.queue.isFull(bytes)) {
+				dropped = true;
 				this.dropped.incrementAndGet();
 				this.dropsSinceLog++;
 				long now = System.nanoTime();
@@ -747,60 +855,74 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 					this.dropsSinceLog = 0;
 					this.dropLoggedAt = now;
 				}
-				size = -1;
 			}
 			else {
-				size = enqueue(message, bytes);
-			}
-			if (size > 0 && !this.draining) {
-				this.draining = true;
-				if (this.lingering) {
-					this.notEmpty.signal();
+				if (this.queue.add(message, key, bytes, toAcknowledge)) {
+					startWorker = claimWorker();
 				}
-				else {
-					startWorker = true;
-				}
-			}
-			acknowledge = size > 0 && this.ackOnReceipt && this.withheld.peekLast() != message;
-			if (size > 0) {
-				warnAboutBounds(size);
+				warnAboutBounds(this.queue.size());
 			}
 		}
 		finally {
 			this.queueLock.unlock();
 		}
-		if (size < 0) {
+		if (dropped) {
 			message.acknowledge();
 			if (dropsToLog > 0) {
 				logDrop(message, bytes, dropsToLog);
 			}
 			return;
 		}
-		if (acknowledge) {
-			message.acknowledge();
-		}
+		acknowledge(toAcknowledge);
 		if (startWorker) {
 			startWorker();
 		}
 	}
 
 	/**
-	 * Add a message to the queue (holding the queue lock); with {@code RECEIVED}, withhold
-	 * its acknowledgement when the queue is beyond a bound. Return the queue size.
+	 * A key became ready: wake an idle worker, or return whether to start one (holding
+	 * the queue lock).
 	 */
-	private int enqueue(MqttInboundMessage message, long bytes) {
-		this.queue.add(message);
-		this.queuedBytes += bytes;
-		int size = this.queue.size();
-		if (this.ackOnReceipt && !(this.withheld.isEmpty() && withinBounds(size, this.queuedBytes))) {
-			this.withheld.add(message);
-			this.withheldBytes += bytes;
+	private boolean claimWorker() {
+		if (this.idleWorkers > 0) {
+			this.idleWorkers--;
+			this.wakeups++;
+			this.notEmpty.signal();
+			return false;
 		}
-		return size;
+		if (this.workers < this.concurrency) {
+			this.workers++;
+			return true;
+		}
+		return false;
 	}
 
-	private boolean withinBounds(int size, long bytes) {
-		return size <= 1 || (size <= this.queueCapacity && bytes <= this.queueMemory);
+	private Object orderingKey(MqttInboundMessage message) {
+		if (this.concurrency == 1) {
+			return ListenerQueue.SINGLE_KEY;
+		}
+		MqttOrderingKeyResolver resolver = this.orderingKeyResolver;
+		if (resolver == null) {
+			return message.getTopic();
+		}
+		try {
+			Object key = resolver.resolveOrderingKey(message);
+			return (key != null) ? key : new Object();
+		}
+		catch (RuntimeException ex) {
+			if (!this.orderingKeyFailureLogged) {
+				this.orderingKeyFailureLogged = true;
+				logger.error("The ordering key resolver of listener " + this.description + " failed on a message from '"
+						+ message.getTopic() + "'; such messages are ordered by their topic (logged once)", ex);
+			}
+			return message.getTopic();
+		}
+	}
+
+	private static void acknowledge(List<MqttInboundMessage> messages) {
+		for (int i = 0; i < messages.size(); i++) {
+			messages.get(i).acknowledge();
+		}
 	}
 
 	private static long bytes(MqttInboundMessage message) {
@@ -821,16 +943,17 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 	 * Warn once when the queue grows past a bound (holding the queue lock).
 	 */
 	private void warnAboutBounds(int size) {
-		if ((size > this.queueCapacity || this.queuedBytes > this.queueMemory) && !this.overCapacity) {
+		long queuedBytes = this.queue.bytes();
+		if ((size > this.queueCapacity || queuedBytes > this.queueMemory) && !this.overCapacity) {
 			this.overCapacity = true;
-			logger.warn("Listener " + this.description + " has " + size + " messages (" + this.queuedBytes
+			logger.warn("Listener " + this.description + " has " + size + " messages (" + queuedBytes
 					+ " bytes) waiting, more than its queue capacity of " + this.queueCapacity
 					+ " (mqtt.listener.queue-capacity) or " + this.queueMemory + " bytes (mqtt.listener.queue-memory): "
 					+ "it is slower than its publishers. Acknowledgements of QoS 1/2 messages are withheld until "
 					+ (this.ackOnReceipt ? "the queue has room" : "messages are processed")
 					+ ", so the broker slows down; QoS 0 messages are dropped while the queue is full");
 		}
-		else if (size <= this.queueCapacity / 2 && this.queuedBytes <= this.queueMemory / 2) {
+		else if (size <= this.queueCapacity / 2 && queuedBytes <= this.queueMemory / 2) {
 			this.overCapacity = false;
 		}
 	}
@@ -850,126 +973,101 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 		Executor executor = this.taskExecutor;
 		try {
 			if (executor != null) {
-				executor.execute(this::drain);
+				executor.execute(this::work);
 			}
 			else {
 				SimpleAsyncTaskExecutor fallback = new SimpleAsyncTaskExecutor("mqtt-listener-" + this.listenerId + "-");
-				fallback.execute(this::drain);
+				fallback.execute(this::work);
 			}
 		}
 		catch (RuntimeException ex) {
 			logger.error("Listener " + this.description + " could not start its worker; processing on a new thread", ex);
-			Thread thread = new Thread(this::drain, "mqtt-listener-" + this.listenerId);
+			Thread thread = new Thread(this::work, "mqtt-listener-" + this.listenerId);
 			thread.setDaemon(true);
 			thread.start();
 		}
 	}
 
-	private void drain() {
-		this.worker = Thread.currentThread();
-		List<MqttInboundMessage> released = new ArrayList<>();
+	/**
+	 * A worker: takes the next message whose key no other worker holds, processes it, and
+	 * lingers a while when there is none before it ends.
+	 */
+	private void work() {
+		Thread thread = Thread.currentThread();
+		this.workerThreads.add(thread);
+		List<MqttInboundMessage> toAcknowledge = new ArrayList<>();
 		try {
 			while (true) {
-				MqttInboundMessage message;
+				ListenerQueue.Entry entry;
 				this.queueLock.lock();
 				try {
-					message = this.abandoned ? null : poll();
-					if (message == null) {
-						this.draining = false;
-						this.overCapacity = false;
-						this.idle.signalAll();
+					entry = this.abandoned ? null : this.queue.take(toAcknowledge);
+					while (entry == null) {
+						if (!isBusy()) {
+							this.overCapacity = false;
+							this.idle.signalAll();
+						}
 						if (this.abandoned || !linger()) {
+							this.workers--;
 							return;
 						}
-						message = poll();
-						if (message == null) {
-							return;
-						}
+						entry = this.queue.take(toAcknowledge);
 					}
-					release(message, released);
 				}
 				finally {
 					this.queueLock.unlock();
 				}
-				if (!released.isEmpty()) {
-					released.forEach(MqttInboundMessage::acknowledge);
-					released.clear();
+				acknowledge(toAcknowledge);
+				toAcknowledge.clear();
+				boolean acknowledge = process(entry.message);
+				this.queueLock.lock();
+				try {
+					this.queue.complete(entry, acknowledge && !this.abandoned, toAcknowledge);
 				}
-				process(message);
+				finally {
+					this.queueLock.unlock();
+				}
+				acknowledge(toAcknowledge);
+				toAcknowledge.clear();
 			}
 		}
 		finally {
-			this.worker = null;
+			this.workerThreads.remove(thread);
 			Thread.interrupted();
 		}
 	}
 
 	/**
-	 * Take the next message (holding the queue lock).
-	 */
-	private @Nullable MqttInboundMessage poll() {
-		MqttInboundMessage message = this.queue.poll();
-		if (message != null) {
-			this.queuedBytes -= bytes(message);
-		}
-		return message;
-	}
-
-	/**
-	 * With {@link MqttAckMode#RECEIVED}, collect (holding the queue lock) the withheld
-	 * messages that fit into the queue now that {@code taken} left it.
-	 */
-	private void release(MqttInboundMessage taken, List<MqttInboundMessage> released) {
-		if (this.withheld.isEmpty()) {
-			return;
-		}
-		if (this.withheld.peekFirst() == taken) {
-			releaseFirst(released);
-		}
-		while (!this.withheld.isEmpty()) {
-			int acknowledged = this.queue.size() - this.withheld.size();
-			long acknowledgedBytes = this.queuedBytes - this.withheldBytes;
-			if (!withinBounds(acknowledged + 1, acknowledgedBytes + bytes(this.withheld.peekFirst()))) {
-				return;
-			}
-			releaseFirst(released);
-		}
-	}
-
-	private void releaseFirst(List<MqttInboundMessage> released) {
-		MqttInboundMessage message = this.withheld.pollFirst();
-		this.withheldBytes -= bytes(message);
-		released.add(message);
-	}
-
-	/**
-	 * Wait (holding the queue lock) for a message to arrive; return whether one did.
+	 * Wait (holding the queue lock) to be woken for a message; return whether this worker
+	 * was woken, else it ends.
 	 */
 	private boolean linger() {
-		this.lingering = true;
+		this.idleWorkers++;
+		long remaining = WORKER_LINGER_NANOS;
 		try {
-			long remaining = WORKER_LINGER_NANOS;
-			while (!this.draining && remaining > 0) {
+			while (this.wakeups == 0 && this.running && !this.abandoned && remaining > 0) {
 				remaining = this.notEmpty.awaitNanos(remaining);
-				if (!this.draining) {
-					return false;
-				}
 			}
-			return this.draining && !this.queue.isEmpty();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			// a receiver may have handed us a message while we were lingering: process it
-			return this.draining && !this.queue.isEmpty();
 		}
-		finally {
-			this.lingering = false;
+		if (this.wakeups > 0) {
+			// the waker counted this worker as no longer idle
+			this.wakeups--;
+			return true;
 		}
+		this.idleWorkers--;
+		return false;
 	}
 
 	// ---- processing (on the worker thread)
 
-	private void process(MqttInboundMessage message) {
+	/**
+	 * Process a message with retries and error handling; return whether it may be
+	 * acknowledged.
+	 */
+	private boolean process(MqttInboundMessage message) {
 		BackOffExecution backOffExecution = null;
 		int attempts = 0;
 		while (true) {
@@ -977,11 +1075,10 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 			Throwable ex = invoke(message);
 			if (ex == null) {
 				this.processed.incrementAndGet();
-				message.acknowledge();
-				return;
+				return true;
 			}
 			if (this.abandoned) {
-				return;
+				return false;
 			}
 			if (backOffExecution == null) {
 				backOffExecution = this.backOff.start();
@@ -993,16 +1090,13 @@ public class DefaultMqttListenerContainer implements MqttListenerContainer {
 							+ attempts + "); retrying in " + interval + " ms: " + ex);
 				}
 				if (!sleep(interval)) {
-					return;
+					return false;
 				}
 				continue;
 			}
 			this.failed.incrementAndGet();
 			MqttListenerExecutionFailedException failure = asFailure(message, ex, attempts);
-			if (handleFailure(message, failure)) {
-				message.acknowledge();
-			}
-			return;
+			return handleFailure(message, failure);
 		}
 	}
 

@@ -10,7 +10,8 @@ import dev.mqttspring.core.MqttSubscriptionResult;
 
 /**
  * The runtime of one listener: its subscriptions on the shared connection, a bounded
- * queue of received messages and the thread that processes them in order. Started and
+ * queue of received messages and the workers that process them (one by default, in
+ * order; with a concurrency above 1, in order per ordering key). Started and
  * stopped by the {@code MqttListenerEndpointRegistry}; {@link #stop()} unsubscribes and
  * lets in-flight work finish within the shutdown timeout, {@link #start()} subscribes
  * again. When the application shuts down, the registry calls {@link #shutdown(Runnable)}
@@ -101,11 +102,27 @@ public interface MqttListenerContainer extends SmartLifecycle {
 	long getDeadLetteredCount();
 
 	/**
-	 * Return how many received messages wait to be processed (not counting the one in
+	 * Return how many received messages wait to be processed (not counting those in
 	 * progress). Above the queue capacity, acknowledgements are withheld.
 	 * @return the number of waiting messages
 	 */
 	int getQueueSize();
+
+	/**
+	 * Return how many messages the listener may process at the same time.
+	 * @return the concurrency, 1 when messages are processed one at a time
+	 */
+	default int getConcurrency() {
+		return 1;
+	}
+
+	/**
+	 * Return how many messages the listener is processing now (its active workers).
+	 * @return the number of messages in progress
+	 */
+	default int getActiveCount() {
+		return 0;
+	}
 
 	/**
 	 * Return how many QoS 0 messages this listener dropped because its queue was full

@@ -25,7 +25,7 @@ import dev.mqttspring.listener.MqttListenerContainer;
  * {@code mqtt.listener.received}, {@code mqtt.listener.processed},
  * {@code mqtt.listener.failed}, {@code mqtt.listener.dead.lettered},
  * {@code mqtt.listener.dropped} with the tag {@code reason} (function counters)
- * and {@code mqtt.listener.queued} (gauge), tagged with the client id and the listener id.
+ * and {@code mqtt.listener.queued} and {@code mqtt.listener.active} (gauges), tagged with the client id and the listener id.
  * Containers registered after binding are bound when the context is refreshed, or
  * through {@link #bindListeners()}.
  *
@@ -128,6 +128,10 @@ public class MqttListenerContainerMetrics implements MeterBinder, ApplicationLis
 				MqttListenerContainer::getDroppedCount);
 		Gauge.builder(MqttMetricsNames.LISTENER_QUEUED, container, MqttListenerContainer::getQueueSize)
 			.description("Received messages waiting to be processed by an MQTT listener")
+			.tags(tags)
+			.register(registry);
+		Gauge.builder(MqttMetricsNames.LISTENER_ACTIVE, container, MqttListenerContainer::getActiveCount)
+			.description("Messages an MQTT listener is processing now (active workers, at most its concurrency)")
 			.tags(tags)
 			.register(registry);
 	}

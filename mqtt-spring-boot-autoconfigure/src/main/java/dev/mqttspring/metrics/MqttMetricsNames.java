@@ -78,6 +78,12 @@ public final class MqttMetricsNames {
 	public static final String LISTENER_QUEUED = "mqtt.listener.queued";
 
 	/**
+	 * Gauge: messages a listener is processing now (its active workers, at most its
+	 * concurrency).
+	 */
+	public static final String LISTENER_ACTIVE = "mqtt.listener.active";
+
+	/**
 	 * Counter: messages whose handling failed for good (after retries).
 	 */
 	public static final String LISTENER_FAILED = "mqtt.listener.failed";

@@ -38,6 +38,7 @@ import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
@@ -274,12 +275,22 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	@Override
 	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
 			SubscribeCallback callback) throws Exception {
+		subscribeClient(client, filter, qos, subscriptionId, MqttSubscriptionOptions.DEFAULTS, callback);
+	}
+
+	@Override
+	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
+			MqttSubscriptionOptions options, SubscribeCallback callback) throws Exception {
 		PahoConnections.checkQos2Durability(this.settings, filter, qos, this.qos2Warned, this.logger);
 		MqttProperties properties = new MqttProperties();
 		if (subscriptionId > 0) {
 			properties.setSubscriptionIdentifier(subscriptionId);
 		}
-		client.subscribe(new MqttSubscription[] { new MqttSubscription(filter, qos) }, null, new MqttActionListener() {
+		MqttSubscription subscription = new MqttSubscription(filter, qos);
+		subscription.setNoLocal(options.noLocal());
+		subscription.setRetainAsPublished(options.retainAsPublished());
+		subscription.setRetainHandling(options.retainHandling().code());
+		client.subscribe(new MqttSubscription[] { subscription }, null, new MqttActionListener() {
 
 			@Override
 			public void onSuccess(IMqttToken token) {

@@ -22,9 +22,12 @@ import dev.mqttspring.annotation.TopicVariable;
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttRetainHandling;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerContainer;
+import dev.mqttspring.listener.MqttOrderingKeyResolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -204,6 +207,181 @@ class MqttListenerAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("already uses the id 'same'");
 		});
+	}
+
+	@Test
+	void appliesConcurrencyPropertyAndAttribute() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "mqtt.listener.concurrency=3", "test.workers=16")
+			.withUserConfiguration(TenantKeyConfiguration.class, ConcurrentListeners.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MqttListenerEndpointRegistry registry = context.getBean(MqttListenerEndpointRegistry.class);
+				assertThat(registry.getListenerContainer("default").getConcurrency()).isEqualTo(3);
+				assertThat(registry.getListenerContainer("own").getConcurrency()).isEqualTo(16);
+				assertThat(registry.getListenerContainer("byDevice")).extracting("orderingKeyResolver").isNotNull();
+				assertThat(registry.getListenerContainer("byBean")).extracting("orderingKeyResolver")
+					.isSameAs(context.getBean("tenantKey"));
+				assertThat(registry.getListenerContainer("default")).extracting("orderingKeyResolver").isNull();
+			});
+	}
+
+	@Test
+	void concurrencyDefaultsToOne() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.topic=a/b")
+			.withUserConfiguration(OneListener.class)
+			.run((context) -> assertThat(context.getBean(MqttListenerEndpointRegistry.class)
+				.getListenerContainer("one")
+				.getConcurrency()).isEqualTo(1));
+	}
+
+	@Test
+	void invalidConcurrencyAttributeFailsStartup() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.workers=many")
+			.withUserConfiguration(TenantKeyConfiguration.class, ConcurrentListeners.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid concurrency 'many' in @MqttSubscribe on")
+					.hasStackTraceContaining("ConcurrentListeners.own")
+					.hasStackTraceContaining("use a whole number of 1 or more");
+			});
+	}
+
+	@Test
+	void zeroConcurrencyPropertyFailsStartup() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "mqtt.listener.concurrency=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("mqtt.listener.concurrency");
+			});
+	}
+
+	@Test
+	void orderingKeyWithUnknownTopicVariableFailsStartup() {
+		this.runner.withUserConfiguration(UnknownOrderingVariableListener.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("it orders by the topic variable '{room}', but none of the topics [sensors/{id}/t] "
+						+ "has a '{room}' level");
+		});
+	}
+
+	@Test
+	void orderingKeyNamingNoBeanFailsStartup() {
+		this.runner.withUserConfiguration(UnknownOrderingBeanListener.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(
+					"names the ordering key 'missingResolver', but there is no MqttOrderingKeyResolver bean of that name");
+		});
+	}
+
+	@Test
+	void appliesSubscriptionOptionPropertiesAndAttributes() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "mqtt.listener.no-local=true",
+				"mqtt.listener.retain-handling=send-if-new-subscription")
+			.withUserConfiguration(OptionsListeners.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MqttListenerEndpointRegistry registry = context.getBean(MqttListenerEndpointRegistry.class);
+				assertThat(((DefaultMqttListenerContainer) registry.getListenerContainer("defaults")).getSubscriptionOptions())
+					.isEqualTo(new MqttSubscriptionOptions(true, false, MqttRetainHandling.SEND_IF_NEW_SUBSCRIPTION));
+				assertThat(((DefaultMqttListenerContainer) registry.getListenerContainer("own")).getSubscriptionOptions())
+					.isEqualTo(new MqttSubscriptionOptions(false, true, MqttRetainHandling.DO_NOT_SEND));
+			});
+	}
+
+	@Test
+	void invalidRetainHandlingFailsStartupNamingTheValuesAllowed() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.retain-handling=sometimes")
+			.withUserConfiguration(OptionsListeners.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid retain handling 'sometimes'")
+					.hasStackTraceContaining("OptionsListeners.own")
+					.hasStackTraceContaining("'send-on-subscribe'")
+					.hasStackTraceContaining("'do-not-send'");
+			});
+	}
+
+	@Test
+	void noLocalOnSharedSubscriptionFailsStartup() {
+		this.runner.withUserConfiguration(SharedNoLocalListener.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("noLocal is set on the shared subscription(s) [$share/workers/a/b], which MQTT 5 forbids");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OptionsListeners {
+
+		@MqttSubscribe(id = "defaults", topics = "o/defaults")
+		void defaults(String payload) {
+		}
+
+		@MqttSubscribe(id = "own", topics = "o/own", noLocal = "false", retainAsPublished = "true",
+				retainHandling = "${test.retain-handling:do-not-send}")
+		void own(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SharedNoLocalListener {
+
+		@MqttSubscribe(topics = "a/b", group = "workers", noLocal = "true")
+		void listen(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TenantKeyConfiguration {
+
+		@Bean
+		MqttOrderingKeyResolver tenantKey() {
+			return (message) -> message.getProperties().getUserProperties().isEmpty() ? null
+					: message.getProperties().getUserProperties().get(0).value();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ConcurrentListeners {
+
+		@MqttSubscribe(id = "default", topics = "a/default")
+		void defaults(String payload) {
+		}
+
+		@MqttSubscribe(id = "own", topics = "a/own", concurrency = "${test.workers}")
+		void own(String payload) {
+		}
+
+		@MqttSubscribe(id = "byDevice", topics = "devices/{device}/+", concurrency = "4", orderingKey = "{device}")
+		void byDevice(String payload) {
+		}
+
+		@MqttSubscribe(id = "byBean", topics = "tenants/#", concurrency = "4", orderingKey = "tenantKey")
+		void byBean(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnknownOrderingVariableListener {
+
+		@MqttSubscribe(topics = "sensors/{id}/t", concurrency = "2", orderingKey = "{room}")
+		void listen(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnknownOrderingBeanListener {
+
+		@MqttSubscribe(topics = "a/b", concurrency = "2", orderingKey = "missingResolver")
+		void listen(String payload) {
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -103,6 +103,8 @@ class MqttActuatorIntegrationTests {
 			JsonNode listener = awaitListener(app, "orders", true);
 			assertThat(listener.at("/filters/0").asString()).isEqualTo(filter);
 			assertThat(listener.at("/qos").asInt()).isEqualTo(1);
+			assertThat(listener.at("/concurrency").asInt()).isEqualTo(2);
+			assertThat(listener.at("/active").asInt()).isZero();
 			JsonNode all = body(get(app, "/actuator/mqtt"));
 			assertThat(all.at("/connection/state").asString()).isEqualTo("CONNECTED");
 			assertThat(all.at("/connection/brokerLimits/maximumQos").asInt()).isEqualTo(2);
@@ -140,6 +142,8 @@ class MqttActuatorIntegrationTests {
 			assertThat(meters.get("mqtt.listener.received").tag("listener.id", "orders").functionCounter().count())
 				.isEqualTo(2.0);
 			assertThat(meters.get("mqtt.listener.failed").tag("listener.id", "orders").functionCounter().count()).isZero();
+			assertThat(meters.get("mqtt.listener.active").tag("listener.id", "orders").gauge().value()).isZero();
+			assertThat(meters.get("mqtt.listener.queued").tag("listener.id", "orders").gauge().value()).isZero();
 			assertThat(meters.get("mqtt.publish").tags("qos", "1", "outcome", "success").timer().count())
 				.isGreaterThanOrEqualTo(2);
 			assertThat(meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
@@ -261,7 +265,7 @@ class MqttActuatorIntegrationTests {
 
 	static class OrdersListener {
 
-		@MqttSubscribe(id = "orders", topics = "${test.topic}/orders/#", qos = 1)
+		@MqttSubscribe(id = "orders", topics = "${test.topic}/orders/#", qos = 1, concurrency = "2")
 		void onOrder(String payload) {
 		}
 
