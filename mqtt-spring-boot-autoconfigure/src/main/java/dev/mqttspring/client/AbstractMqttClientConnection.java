@@ -192,6 +192,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	protected @Nullable C client;
 
 	protected AbstractMqttClientConnection(MqttConnectionSettings settings) {
+		if (settings.getEnhancedAuthenticator() != null && !supportsEnhancedAuthentication()) {
+			// auto-configuration names the property first; this guards connections built by hand
+			throw new IllegalStateException("MQTT client '" + settings.getClientId() + "' has an MqttEnhancedAuthenticator, "
+					+ "but " + getClass().getSimpleName() + " (MQTT " + settings.getVersion().label() + ") cannot send AUTH "
+					+ "packets: MQTT 5 enhanced authentication needs MQTT 5 and the HiveMQ client library");
+		}
 		this.settings = settings;
 		this.window = new InflightWindow(settings.getMaxInflight());
 		this.buffer = new OfflineBuffer<>((pending) -> pending.bytes, settings.getOfflineBufferMemory(),
@@ -200,6 +206,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.inboundLimit = new InboundLimit(settings.getMaxInboundPacketSize(), this.logger, settings.getClientId(),
 				settings.getVersion());
 		this.scheduler = newScheduler();
+	}
+
+	/**
+	 * Return whether this backend sends MQTT 5 AUTH packets for an
+	 * {@link dev.mqttspring.core.MqttEnhancedAuthenticator}; called by the constructor.
+	 * @return {@code false} unless overridden
+	 */
+	protected boolean supportsEnhancedAuthentication() {
+		return false;
 	}
 
 	private ScheduledExecutorService newScheduler() {

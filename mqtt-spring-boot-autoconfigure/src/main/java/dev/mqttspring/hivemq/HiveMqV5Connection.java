@@ -171,6 +171,11 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
+	protected boolean supportsEnhancedAuthentication() {
+		return true;
+	}
+
+	@Override
 	public CompletableFuture<Void> reauthenticate() {
 		if (this.enhancedAuth == null) {
 			return super.reauthenticate();

@@ -35,6 +35,33 @@ class PahoConnectionsTests {
 	}
 
 	@Test
+	void enhancedAuthenticatorIsRefusedByAConnectionBuiltByHand() {
+		dev.mqttspring.core.MqttConnectionSettings settings = new dev.mqttspring.core.MqttConnectionSettings();
+		settings.setEnhancedAuthenticator(new dev.mqttspring.core.MqttEnhancedAuthenticator() {
+
+			@Override
+			public String getMethod() {
+				return "TEST";
+			}
+
+			@Override
+			public byte[] initialData(boolean reauthentication) {
+				return null;
+			}
+
+			@Override
+			public byte[] challenge(byte[] serverData) {
+				return null;
+			}
+
+		});
+		org.assertj.core.api.Assertions.assertThatIllegalStateException()
+			.isThrownBy(() -> new PahoV5Connection(settings))
+			.withMessageContaining("PahoV5Connection")
+			.withMessageContaining("needs MQTT 5 and the HiveMQ client library");
+	}
+
+	@Test
 	void refusedConnectOfMqtt3IsMappedToMqtt5ReasonCodes() {
 		PahoV3Connection connection = new PahoV3Connection(new dev.mqttspring.core.MqttConnectionSettings());
 		assertThat(connection.reasonCodeOf(new org.eclipse.paho.client.mqttv3.MqttException(4))).isEqualTo(0x86);
