@@ -147,13 +147,7 @@ final class HiveMqEnhancedAuth implements Mqtt5EnhancedAuthMechanism {
 	}
 
 	private static byte @Nullable [] bytes(Optional<ByteBuffer> data) {
-		if (data.isEmpty()) {
-			return null;
-		}
-		ByteBuffer buffer = data.get().duplicate();
-		byte[] bytes = new byte[buffer.remaining()];
-		buffer.get(bytes);
-		return bytes;
+		return data.map(AbstractHiveMqConnection::bytes).orElse(null);
 	}
 
 }
