@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -120,7 +121,7 @@ public final class MqttAutoConfiguration {
 
 		static void checkPersistence(MqttConnectionSettings settings) {
 			if (settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
-				throw new InvalidMqttPropertyException("mqtt.persistence.type", "file",
+				throw new InvalidConfigurationPropertyValueException("mqtt.persistence.type", "file",
 						"the HiveMQ MQTT client (mqtt.client-library=hivemq, the default) keeps the session state "
 								+ "(unacknowledged outgoing QoS 1/2 messages, incoming QoS 2 packet ids) in memory only, "
 								+ "for as long as the application runs; use mqtt.persistence.type=memory (a persistent "
@@ -137,7 +138,7 @@ public final class MqttAutoConfiguration {
 			for (String uri : settings.getServerUris()) {
 				if (MqttServerUris.isWebSocket(java.net.URI.create(uri))
 						&& !ClassUtils.isPresent(NETTY_HTTP_CODEC, classLoader)) {
-					throw new InvalidMqttPropertyException("mqtt.url", MqttUriSanitizer.sanitize(uri),
+					throw new InvalidConfigurationPropertyValueException("mqtt.url", MqttUriSanitizer.sanitize(uri),
 							"WebSocket URLs (ws://, wss://) with the HiveMQ MQTT client need Netty's HTTP codec; add the "
 									+ "dependency io.netty:netty-codec-http (mqtt-spring-boot-starter brings it; its "
 									+ "version comes from Spring Boot's dependency management)");
@@ -157,7 +158,7 @@ public final class MqttAutoConfiguration {
 	static class InvalidClientLibraryConfiguration {
 
 		InvalidClientLibraryConfiguration(Environment environment, ResourceLoader resourceLoader) {
-			InvalidMqttPropertyException problem = MqttClientLibraryCondition.problem(environment,
+			InvalidConfigurationPropertyValueException problem = MqttClientLibraryCondition.problem(environment,
 					resourceLoader.getClassLoader());
 			if (problem != null) {
 				throw problem;

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -70,12 +71,12 @@ abstract class MqttClientLibraryCondition extends SpringBootCondition {
 	 * @param classLoader the class loader of the application
 	 * @return the problem or {@code null}
 	 */
-	static @Nullable InvalidMqttPropertyException problem(PropertyResolver environment,
+	static @Nullable InvalidConfigurationPropertyValueException problem(PropertyResolver environment,
 			@Nullable ClassLoader classLoader) {
 		String value = environment.getProperty(PROPERTY);
 		MqttProperties.ClientLibrary library = selected(environment);
 		if (library == null) {
-			return new InvalidMqttPropertyException(PROPERTY, value, "the MQTT client library must be " + ALLOWED);
+			return new InvalidConfigurationPropertyValueException(PROPERTY, value, "the MQTT client library must be " + ALLOWED);
 		}
 		if (isPresent(library, classLoader)) {
 			return null;
@@ -92,9 +93,9 @@ abstract class MqttClientLibraryCondition extends SpringBootCondition {
 			else {
 				rule = rule + ", or set " + PROPERTY + "=paho and add " + PAHO_DEPENDENCIES;
 			}
-			return new InvalidMqttPropertyException(PROPERTY, StringUtils.hasText(value) ? value : "hivemq", rule);
+			return new InvalidConfigurationPropertyValueException(PROPERTY, StringUtils.hasText(value) ? value : "hivemq", rule);
 		}
-		return new InvalidMqttPropertyException(PROPERTY, value,
+		return new InvalidConfigurationPropertyValueException(PROPERTY, value,
 				"Eclipse Paho is not on the classpath; add the dependencies " + PAHO_DEPENDENCIES
 						+ " (mqtt-spring-boot-starter no longer brings them), or remove the property to use the "
 						+ "HiveMQ MQTT client");
@@ -112,7 +113,7 @@ abstract class MqttClientLibraryCondition extends SpringBootCondition {
 		String because = StringUtils.hasText(value) ? PROPERTY + " is '" + value + "'"
 				: PROPERTY + " is not set (default hivemq)";
 		if (this.library == null) {
-			InvalidMqttPropertyException problem = problem(context.getEnvironment(), context.getClassLoader());
+			InvalidConfigurationPropertyValueException problem = problem(context.getEnvironment(), context.getClassLoader());
 			ConditionMessage.Builder message = ConditionMessage.forCondition("MQTT client library selection");
 			return (problem != null) ? ConditionOutcome.match(message.because(problem.getMessage()))
 					: ConditionOutcome.noMatch(message.because(because + " and the library is on the classpath"));

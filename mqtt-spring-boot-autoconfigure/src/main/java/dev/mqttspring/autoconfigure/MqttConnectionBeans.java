@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttCredentialsProvider;
@@ -60,11 +61,11 @@ final class MqttConnectionBeans {
 		String what = "MQTT 5 enhanced authentication (" + authenticator.getClass().getName()
 				+ ") needs MQTT 5 and the HiveMQ client library";
 		if (settings.getVersion() != MqttVersion.V5) {
-			throw new InvalidMqttPropertyException("mqtt.version", properties.getVersion(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.version", properties.getVersion(),
 					what + "; set mqtt.version=5, or remove the MqttEnhancedAuthenticator bean");
 		}
 		if (properties.getClientLibrary() != MqttProperties.ClientLibrary.HIVEMQ) {
-			throw new InvalidMqttPropertyException("mqtt.client-library", "paho",
+			throw new InvalidConfigurationPropertyValueException("mqtt.client-library", "paho",
 					what + "; set mqtt.client-library=hivemq (the default), or remove the MqttEnhancedAuthenticator bean");
 		}
 	}
@@ -83,7 +84,7 @@ final class MqttConnectionBeans {
 			return null;
 		}
 		if (candidates.size() > 1) {
-			throw new InvalidMqttPropertyException(property, null, "there are " + candidates.size() + " " + suffix
+			throw new InvalidConfigurationPropertyValueException(property, null, "there are " + candidates.size() + " " + suffix
 					+ " beans " + candidates + " for the default connection; define one, or name each after its connection (<name>"
 					+ suffix + " for mqtt.connections.<name>)");
 		}

@@ -14,6 +14,7 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
@@ -204,7 +205,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 			ClassLoader classLoader = getClass().getClassLoader();
 			MqttProperties.ClientLibrary library = properties.getClientLibrary();
 			if (!MqttClientLibraryCondition.isPresent(library, classLoader)) {
-				throw new InvalidMqttPropertyException("mqtt.client-library", library.name().toLowerCase(),
+				throw new InvalidConfigurationPropertyValueException("mqtt.client-library", library.name().toLowerCase(),
 						"the library is not on the classpath; add "
 								+ ((library == MqttProperties.ClientLibrary.PAHO) ? MqttClientLibraryCondition.PAHO_DEPENDENCIES
 										: MqttClientLibraryCondition.HIVEMQ_DEPENDENCY)
@@ -213,7 +214,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 			connection = (library == MqttProperties.ClientLibrary.PAHO) ? Paho.create(settings)
 					: HiveMq.create(settings, beanFactory, classLoader);
 		}
-		catch (InvalidMqttPropertyException ex) {
+		catch (InvalidConfigurationPropertyValueException ex) {
 			throw forConnection(ex, name);
 		}
 		connection.addConnectionListener(new MqttAutoConfiguration.EventPublishingListener(connection,
@@ -229,7 +230,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 					publishObservers(beanFactory),
 					beanFactory.getBeanProvider(MqttTemplateCustomizer.class).orderedStream().toList());
 		}
-		catch (InvalidMqttPropertyException ex) {
+		catch (InvalidConfigurationPropertyValueException ex) {
 			throw forConnection(ex, name);
 		}
 	}
@@ -293,15 +294,15 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 		for (Map.Entry<String, MqttProperties> entry : connections.entrySet()) {
 			String name = entry.getKey();
 			if (DEFAULT.equals(name)) {
-				throw new InvalidMqttPropertyException(PREFIX + "." + name, name, "'default' is the connection of mqtt.*; "
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "." + name, name, "'default' is the connection of mqtt.*; "
 						+ "set its keys under mqtt.* or give the connection another name, e.g. mqtt.connections.cloud.url");
 			}
 			if (!NAME.matcher(name).matches()) {
-				throw new InvalidMqttPropertyException(PREFIX + "." + name, name, "a connection name must consist of "
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "." + name, name, "a connection name must consist of "
 						+ "lowercase letters, digits and '-' and start with a letter, e.g. 'cloud' or 'edge-2'; rename it");
 			}
 			if (!entry.getValue().getConnections().isEmpty()) {
-				throw new InvalidMqttPropertyException(PREFIX + "." + name + ".connections",
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "." + name + ".connections",
 						entry.getValue().getConnections().keySet(), "named connections cannot be nested; declare each "
 								+ "connection directly under mqtt.connections.<name>");
 			}
@@ -329,7 +330,7 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 			}
 			String owner = owners.putIfAbsent(clientId, name);
 			if (owner != null) {
-				throw new InvalidMqttPropertyException(PREFIX + "." + name + ".client-id", clientId,
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "." + name + ".client-id", clientId,
 						"connection '" + owner + "' already uses this client id"
 								+ (DEFAULT.equals(owner) ? " (mqtt.client-id, which a named connection inherits when it "
 										+ "sets none)" : "")
@@ -364,14 +365,14 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 	/**
 	 * Name the property of the connection in an exception about an inherited or own key.
 	 */
-	static InvalidMqttPropertyException forConnection(InvalidMqttPropertyException ex, String name) {
-		String property = ex.getProperty();
+	static InvalidConfigurationPropertyValueException forConnection(InvalidConfigurationPropertyValueException ex, String name) {
+		String property = ex.getName();
 		if (!property.startsWith("mqtt.") || property.startsWith(PREFIX + ".")) {
 			return ex;
 		}
 		String own = PREFIX + "." + name + "." + property.substring("mqtt.".length());
-		return new InvalidMqttPropertyException(own, ex.getValue(),
-				ex.getRule() + " (connection '" + name + "': set " + own + ", or " + property + " that it inherits)",
+		return MqttPropertyErrors.invalid(own, ex.getValue(),
+				ex.getReason() + " (connection '" + name + "': set " + own + ", or " + property + " that it inherits)",
 				ex.getCause());
 	}
 

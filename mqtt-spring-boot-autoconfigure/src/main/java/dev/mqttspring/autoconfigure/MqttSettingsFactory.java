@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
@@ -77,7 +78,7 @@ final class MqttSettingsFactory {
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null) {
 			if (!tls) {
-				throw new InvalidMqttPropertyException("mqtt.url", String.join(",", uris),
+				throw new InvalidConfigurationPropertyValueException("mqtt.url", String.join(",", uris),
 						"an SSL bundle is configured (mqtt.ssl.bundle) but the URL does not use TLS; use ssl:// or wss://");
 			}
 			SSLContext context = bundle.createSslContext();
@@ -103,7 +104,7 @@ final class MqttSettingsFactory {
 			return MqttVersion.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidMqttPropertyException("mqtt.version", value, "use 5 (MQTT 5.0, the default) or 3.1.1");
+			throw new InvalidConfigurationPropertyValueException("mqtt.version", value, "use 5 (MQTT 5.0, the default) or 3.1.1");
 		}
 	}
 
@@ -136,54 +137,54 @@ final class MqttSettingsFactory {
 		qos("mqtt.will.qos", properties.getWill().getQos());
 		qos("mqtt.template.qos", properties.getTemplate().getQos());
 		if (properties.getMaxInflight() < 1 || properties.getMaxInflight() > 65_535) {
-			throw new InvalidMqttPropertyException("mqtt.max-inflight", properties.getMaxInflight(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.max-inflight", properties.getMaxInflight(),
 					"use a number from 1 to 65535");
 		}
 		if (properties.getOfflineBufferSize() < 0) {
-			throw new InvalidMqttPropertyException("mqtt.offline-buffer-size", properties.getOfflineBufferSize(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.offline-buffer-size", properties.getOfflineBufferSize(),
 					"use 0 (no buffering) or more");
 		}
 		if (properties.getOfflineBufferMemory().isNegative()) {
-			throw new InvalidMqttPropertyException("mqtt.offline-buffer-memory", properties.getOfflineBufferMemory(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.offline-buffer-memory", properties.getOfflineBufferMemory(),
 					"use 0 (no buffering) or a size such as 32MB");
 		}
 		if (properties.getCredentialsRenewalMargin().isNegative()) {
-			throw new InvalidMqttPropertyException("mqtt.credentials-renewal-margin",
+			throw new InvalidConfigurationPropertyValueException("mqtt.credentials-renewal-margin",
 					properties.getCredentialsRenewalMargin().toMillis() + "ms", "use 0 or a positive duration such as 1m");
 		}
 		MqttProperties.Outbox outbox = properties.getOutbox();
 		if (outbox.isEnabled() && outbox.getDirectory() == null) {
-			throw new InvalidMqttPropertyException("mqtt.outbox.directory", null, "mqtt.outbox.enabled=true needs a "
+			throw new InvalidConfigurationPropertyValueException("mqtt.outbox.directory", null, "mqtt.outbox.enabled=true needs a "
 					+ "directory that survives a restart of the application, one per connection, e.g. "
 					+ "mqtt.outbox.directory=/var/lib/my-app/mqtt-outbox");
 		}
 		if (outbox.isEnabled() && outbox.getMaxSize().toBytes() < 1024) {
-			throw new InvalidMqttPropertyException("mqtt.outbox.max-size", outbox.getMaxSize(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.outbox.max-size", outbox.getMaxSize(),
 					"use at least 1KB, e.g. 256MB (the bound of the unacknowledged publishes kept on disk)");
 		}
 		if (outbox.getSyncInterval().isNegative()) {
-			throw new InvalidMqttPropertyException("mqtt.outbox.sync-interval", outbox.getSyncInterval().toMillis() + "ms",
+			throw new InvalidConfigurationPropertyValueException("mqtt.outbox.sync-interval", outbox.getSyncInterval().toMillis() + "ms",
 					"use 0 (force every write to the disk) or a positive duration such as 1s");
 		}
 		if (properties.getListener().getQueueCapacity() < 1) {
-			throw new InvalidMqttPropertyException("mqtt.listener.queue-capacity",
+			throw new InvalidConfigurationPropertyValueException("mqtt.listener.queue-capacity",
 					properties.getListener().getQueueCapacity(), "use 1 or more");
 		}
 		if (properties.getListener().getConcurrency() < 1) {
-			throw new InvalidMqttPropertyException("mqtt.listener.concurrency", properties.getListener().getConcurrency(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.listener.concurrency", properties.getListener().getConcurrency(),
 					"use 1 (one message at a time, in arrival order) or more (in order per topic, topics in parallel)");
 		}
 		if (properties.getMaxPacketSize() != null && properties.getMaxPacketSize().toBytes() < 16) {
-			throw new InvalidMqttPropertyException("mqtt.max-packet-size", properties.getMaxPacketSize(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.max-packet-size", properties.getMaxPacketSize(),
 					"use a size of at least 16B, e.g. 256KB");
 		}
 		long inbound = properties.getMaxInboundPacketSize().toBytes();
 		if (inbound < 16 || inbound > MqttBrokerLimits.PROTOCOL_MAXIMUM_PACKET_SIZE) {
-			throw new InvalidMqttPropertyException("mqtt.max-inbound-packet-size", properties.getMaxInboundPacketSize(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.max-inbound-packet-size", properties.getMaxInboundPacketSize(),
 					"use a size from 16B to 256MB (the largest MQTT packet), e.g. 4MB");
 		}
 		if (properties.getListener().getQueueMemory().toBytes() < 1) {
-			throw new InvalidMqttPropertyException("mqtt.listener.queue-memory", properties.getListener().getQueueMemory(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.listener.queue-memory", properties.getListener().getQueueMemory(),
 					"use a positive size such as 16MB");
 		}
 		String willTopic = properties.getWill().getTopic();
@@ -196,12 +197,12 @@ final class MqttSettingsFactory {
 		}
 		if (!properties.isCleanStart()) {
 			if (!StringUtils.hasText(properties.getClientId())) {
-				throw new InvalidMqttPropertyException("mqtt.client-id", null,
+				throw new InvalidConfigurationPropertyValueException("mqtt.client-id", null,
 						"a persistent session (mqtt.clean-start=false) needs a fixed client id, since a random one can never "
 								+ "resume it; set mqtt.client-id to a name unique to this application instance");
 			}
 			if (version == MqttVersion.V5 && properties.getSessionExpiry().isZero()) {
-				throw new InvalidMqttPropertyException("mqtt.session-expiry", properties.getSessionExpiry(),
+				throw new InvalidConfigurationPropertyValueException("mqtt.session-expiry", properties.getSessionExpiry(),
 						"with MQTT 5 and mqtt.clean-start=false, a session expiry of 0 makes the broker drop the session when "
 								+ "the connection closes; set mqtt.session-expiry to how long the broker should keep it, e.g. 1h");
 			}
@@ -223,15 +224,15 @@ final class MqttSettingsFactory {
 		String value = String.join(",", protocols);
 		String property = "mqtt.ssl.application-protocols";
 		if (protocols.stream().anyMatch((protocol) -> !StringUtils.hasText(protocol))) {
-			throw new InvalidMqttPropertyException(property, value,
+			throw new InvalidConfigurationPropertyValueException(property, value,
 					"an application protocol must not be empty; give names such as x-amzn-mqtt-ca");
 		}
 		if (!tls) {
-			throw new InvalidMqttPropertyException(property, value, "application protocols (ALPN) are part of the TLS "
+			throw new InvalidConfigurationPropertyValueException(property, value, "application protocols (ALPN) are part of the TLS "
 					+ "handshake but the URL does not use TLS (" + String.join(",", uris) + "); use ssl:// or wss://");
 		}
 		if (properties.getClientLibrary() != MqttProperties.ClientLibrary.PAHO) {
-			throw new InvalidMqttPropertyException(property, value, "the HiveMQ MQTT client (mqtt.client-library=hivemq, "
+			throw new InvalidConfigurationPropertyValueException(property, value, "the HiveMQ MQTT client (mqtt.client-library=hivemq, "
 					+ "the default) cannot offer TLS application protocols (ALPN, hivemq-mqtt-client #464); for AWS IoT "
 					+ "Core connect on port 8883 with mutual TLS (no ALPN needed) and remove this property, or set "
 					+ "mqtt.client-library=paho for this connection (each named connection mqtt.connections.<name> "
@@ -245,7 +246,7 @@ final class MqttSettingsFactory {
 	 */
 	static boolean validateUris(List<String> uris) {
 		if (uris.isEmpty()) {
-			throw new InvalidMqttPropertyException("mqtt.url", "", "give at least one broker URL such as tcp://localhost:1883");
+			throw new InvalidConfigurationPropertyValueException("mqtt.url", "", "give at least one broker URL such as tcp://localhost:1883");
 		}
 		Boolean tls = null;
 		for (String value : uris) {
@@ -254,21 +255,21 @@ final class MqttSettingsFactory {
 				uri = new URI(value);
 			}
 			catch (URISyntaxException ex) {
-				throw new InvalidMqttPropertyException("mqtt.url", value,
+				throw new InvalidConfigurationPropertyValueException("mqtt.url", value,
 						"not a valid URL (" + ex.getReason() + "); use e.g. tcp://localhost:1883");
 			}
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase() : null;
 			if (scheme == null || !SCHEMES.contains(scheme)) {
-				throw new InvalidMqttPropertyException("mqtt.url", value, "unknown scheme '" + uri.getScheme()
+				throw new InvalidConfigurationPropertyValueException("mqtt.url", value, "unknown scheme '" + uri.getScheme()
 						+ "'; use tcp://, ssl://, ws:// or wss://, e.g. tcp://localhost:1883");
 			}
 			if (uri.getHost() == null) {
-				throw new InvalidMqttPropertyException("mqtt.url", value, "no host; use e.g. " + scheme + "://localhost:"
+				throw new InvalidConfigurationPropertyValueException("mqtt.url", value, "no host; use e.g. " + scheme + "://localhost:"
 						+ MqttServerUris.defaultPort(scheme));
 			}
 			boolean secure = MqttServerUris.isTls(uri);
 			if (tls != null && tls != secure) {
-				throw new InvalidMqttPropertyException("mqtt.url", String.join(",", uris),
+				throw new InvalidConfigurationPropertyValueException("mqtt.url", String.join(",", uris),
 						"a failover list must be all TLS (ssl://, wss://) or all plain (tcp://, ws://), not a mix");
 			}
 			tls = secure;
@@ -281,20 +282,20 @@ final class MqttSettingsFactory {
 			MqttTopics.validateTopicName(topic);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidMqttPropertyException(property, topic, ex.getMessage());
+			throw new InvalidConfigurationPropertyValueException(property, topic, ex.getMessage());
 		}
 	}
 
 	static void qos(String property, int qos) {
 		if (qos < 0 || qos > 2) {
-			throw new InvalidMqttPropertyException(property, qos,
+			throw new InvalidConfigurationPropertyValueException(property, qos,
 					"MQTT allows QoS 0 (at most once), 1 (at least once) or 2 (exactly once)");
 		}
 	}
 
 	private static void nonNegative(String property, Duration duration) {
 		if (duration == null || duration.isNegative()) {
-			throw new InvalidMqttPropertyException(property, duration, "must be zero or positive, e.g. 30s");
+			throw new InvalidConfigurationPropertyValueException(property, duration, "must be zero or positive, e.g. 30s");
 		}
 	}
 
@@ -307,22 +308,22 @@ final class MqttSettingsFactory {
 			return;
 		}
 		if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new InvalidMqttPropertyException(property, duration, "MQTT carries this interval in whole seconds, so "
+			throw new InvalidConfigurationPropertyValueException(property, duration, "MQTT carries this interval in whole seconds, so "
 					+ "a value under 1 second would be sent as 0; a number without a unit is in seconds (" + hint + ")");
 		}
 		if (duration.toSeconds() > maxSeconds) {
-			throw new InvalidMqttPropertyException(property, duration,
+			throw new InvalidConfigurationPropertyValueException(property, duration,
 					"MQTT allows at most " + maxSeconds + " seconds (" + hint + ")");
 		}
 		if (duration.getNano() != 0) {
-			throw new InvalidMqttPropertyException(property, duration,
+			throw new InvalidConfigurationPropertyValueException(property, duration,
 					"MQTT carries this interval in whole seconds; use a whole number of seconds (" + hint + ")");
 		}
 	}
 
 	private static void positive(String property, Duration duration) {
 		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new InvalidMqttPropertyException(property, duration, "must be positive, e.g. 10s");
+			throw new InvalidConfigurationPropertyValueException(property, duration, "must be positive, e.g. 10s");
 		}
 	}
 

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,12 +69,12 @@ class MqttTemplateConfiguration {
 	private static void validate(MqttProperties properties) {
 		MqttProperties.Template settings = properties.getTemplate();
 		if (settings.getQos() < 0 || settings.getQos() > 2) {
-			throw new InvalidMqttPropertyException("mqtt.template.qos", settings.getQos(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.template.qos", settings.getQos(),
 					"MQTT allows QoS 0 (at most once), 1 (at least once) or 2 (exactly once)");
 		}
 		if (settings.getQos() > properties.getMaxQos()
 				&& settings.getQosExceeded() == MqttProperties.Template.QosExceeded.FAIL) {
-			throw new InvalidMqttPropertyException("mqtt.template.qos", settings.getQos(),
+			throw new InvalidConfigurationPropertyValueException("mqtt.template.qos", settings.getQos(),
 					"it exceeds mqtt.max-qos=" + properties.getMaxQos() + ", so every publish(topic, payload) would fail;"
 							+ " set mqtt.template.qos=" + properties.getMaxQos()
 							+ " or mqtt.template.qos-exceeded=downgrade");
@@ -83,7 +84,7 @@ class MqttTemplateConfiguration {
 				MqttTopics.validateTopicName(settings.getReplyTopic());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidMqttPropertyException("mqtt.template.reply-topic", settings.getReplyTopic(),
+				throw new InvalidConfigurationPropertyValueException("mqtt.template.reply-topic", settings.getReplyTopic(),
 						ex.getMessage());
 			}
 		}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -55,14 +56,14 @@ class PropertiesMqttConnectionDetails implements MqttConnectionDetails {
 			return null;
 		}
 		if (this.sslBundles == null) {
-			throw new InvalidMqttPropertyException("mqtt.ssl.bundle", bundle,
+			throw new InvalidConfigurationPropertyValueException("mqtt.ssl.bundle", bundle,
 					"no SSL bundles are configured; define one under spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>");
 		}
 		try {
 			return this.sslBundles.getBundle(bundle);
 		}
 		catch (NoSuchSslBundleException ex) {
-			throw new InvalidMqttPropertyException("mqtt.ssl.bundle", bundle, "SSL bundle '" + bundle + "' does not exist ("
+			throw MqttPropertyErrors.invalid("mqtt.ssl.bundle", bundle, "SSL bundle '" + bundle + "' does not exist ("
 					+ configured(this.sslBundles) + "). Define it with spring.ssl.bundle.pem." + bundle
 					+ ".truststore.certificate (the broker's CA, PEM) and, for a client certificate, spring.ssl.bundle.pem."
 					+ bundle + ".keystore.certificate and .keystore.private-key; or with spring.ssl.bundle.jks." + bundle

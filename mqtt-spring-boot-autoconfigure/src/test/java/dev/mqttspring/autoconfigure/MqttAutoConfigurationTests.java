@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -304,7 +305,7 @@ class MqttAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho", "com.hivemq.client")).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidMqttPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("mqtt.client-library")
 				.hasMessageContaining("com.hivemq:hivemq-mqtt-client");
 		});
@@ -493,7 +494,7 @@ class MqttAutoConfigurationTests {
 		this.runner.withBean("first", dev.mqttspring.core.MqttEnhancedAuthenticator.class, TestAuthenticator::new)
 			.withBean("second", dev.mqttspring.core.MqttEnhancedAuthenticator.class, TestAuthenticator::new)
 			.run((context) -> {
-				InvalidMqttPropertyException ex = findInvalid(context);
+				InvalidConfigurationPropertyValueException ex = findInvalid(context);
 				assertThat(ex.getMessage()).contains("2 MqttEnhancedAuthenticator beans [first, second]")
 					.contains("<name>MqttEnhancedAuthenticator");
 			});
@@ -526,7 +527,7 @@ class MqttAutoConfigurationTests {
 			.withBean("second", dev.mqttspring.core.MqttCredentialsProvider.class,
 					() -> () -> dev.mqttspring.core.MqttCredentials.of("a", "b"))
 			.run((context) -> {
-				InvalidMqttPropertyException ex = findInvalid(context);
+				InvalidConfigurationPropertyValueException ex = findInvalid(context);
 				assertThat(ex.getMessage()).contains("2 MqttCredentialsProvider beans [first, second]")
 					.contains("<name>MqttCredentialsProvider");
 			});
@@ -547,8 +548,8 @@ class MqttAutoConfigurationTests {
 	@Test
 	void outboxNeedsADirectory() {
 		this.runner.withPropertyValues("mqtt.outbox.enabled=true").run((context) -> {
-			InvalidMqttPropertyException ex = findInvalid(context);
-			assertThat(ex.getProperty()).isEqualTo("mqtt.outbox.directory");
+			InvalidConfigurationPropertyValueException ex = findInvalid(context);
+			assertThat(ex.getName()).isEqualTo("mqtt.outbox.directory");
 			assertThat(ex.getMessage()).contains("mqtt.outbox.enabled=true needs a directory that survives a restart");
 		});
 		this.runner.withPropertyValues("mqtt.outbox.enabled=true", "mqtt.outbox.directory=" + certificateDirectory.resolve("outbox"), "mqtt.outbox.max-size=10B")
@@ -573,11 +574,11 @@ class MqttAutoConfigurationTests {
 	@Test
 	void failureAnalyzerNamesPropertyValueAndRule() {
 		this.runner.withPropertyValues("mqtt.will.qos=3", "mqtt.will.topic=status/app").run((context) -> {
-			InvalidMqttPropertyException ex = findInvalid(context);
-			FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			InvalidConfigurationPropertyValueException ex = findInvalid(context);
+			FailureAnalysis analysis = StartupFailureAnalysis.of(context);
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("mqtt.will.qos").contains("'3'");
-			assertThat(analysis.getAction()).contains("mqtt.will.qos").contains(ex.getRule());
+			assertThat(analysis.getDescription()).contains("mqtt.will.qos").contains(ex.getReason());
 		});
 	}
 
@@ -611,19 +612,19 @@ class MqttAutoConfigurationTests {
 
 	private static void assertInvalid(AssertableApplicationContext context, String property, String value, String rule) {
 		assertThat(context).hasFailed();
-		InvalidMqttPropertyException ex = findInvalid(context);
-		assertThat(ex.getProperty()).isEqualTo(property);
-		assertThat(ex.getMessage()).contains("'" + property + "'").contains("'" + value + "'").contains(rule);
+		InvalidConfigurationPropertyValueException ex = findInvalid(context);
+		assertThat(ex.getName()).isEqualTo(property);
+		assertThat(ex.getMessage()).contains("Property " + property + " ").contains("'" + value + "'").contains(rule);
 	}
 
-	private static InvalidMqttPropertyException findInvalid(AssertableApplicationContext context) {
+	private static InvalidConfigurationPropertyValueException findInvalid(AssertableApplicationContext context) {
 		Throwable failure = context.getStartupFailure();
 		Throwable cause = failure;
-		while (cause != null && !(cause instanceof InvalidMqttPropertyException)) {
+		while (cause != null && !(cause instanceof InvalidConfigurationPropertyValueException)) {
 			cause = cause.getCause();
 		}
-		assertThat(cause).as("InvalidMqttPropertyException in %s", failure).isNotNull();
-		return (InvalidMqttPropertyException) cause;
+		assertThat(cause).as("InvalidConfigurationPropertyValueException in %s", failure).isNotNull();
+		return (InvalidConfigurationPropertyValueException) cause;
 	}
 
 	@Configuration(proxyBeanMethods = false)

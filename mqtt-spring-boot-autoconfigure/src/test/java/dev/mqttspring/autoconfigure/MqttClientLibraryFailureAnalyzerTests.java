@@ -3,6 +3,7 @@ package dev.mqttspring.autoconfigure;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -23,10 +24,10 @@ class MqttClientLibraryFailureAnalyzerTests {
 	@Test
 	void typoInTheClientLibrary() {
 		this.runner.withPropertyValues("mqtt.client-library=hive").run((context) -> {
-			FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = StartupFailureAnalysis.of(context);
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("'mqtt.client-library'").contains("'hive'");
-			assertThat(analysis.getAction()).contains("'hivemq'").contains("'paho'");
+			assertThat(analysis.getDescription()).contains("'hivemq'").contains("'paho'");
 		});
 	}
 
@@ -35,11 +36,10 @@ class MqttClientLibraryFailureAnalyzerTests {
 		this.runner.withClassLoader(new FilteredClassLoader("org.eclipse.paho"))
 			.withPropertyValues("mqtt.client-library=paho")
 			.run((context) -> {
-				FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer()
-					.analyze(context.getStartupFailure());
+				FailureAnalysis analysis = StartupFailureAnalysis.of(context);
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains("'mqtt.client-library'").contains("'paho'");
-				assertThat(analysis.getAction()).contains("org.eclipse.paho:org.eclipse.paho.mqttv5.client")
+				assertThat(analysis.getDescription()).contains("org.eclipse.paho:org.eclipse.paho.mqttv5.client")
 					.contains("org.eclipse.paho:org.eclipse.paho.client.mqttv3");
 			});
 	}
@@ -49,10 +49,9 @@ class MqttClientLibraryFailureAnalyzerTests {
 		this.runner.withClassLoader(new FilteredClassLoader("com.hivemq.client"))
 			.withPropertyValues("mqtt.client-library=hivemq")
 			.run((context) -> {
-				FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer()
-					.analyze(context.getStartupFailure());
+				FailureAnalysis analysis = StartupFailureAnalysis.of(context);
 				assertThat(analysis).isNotNull();
-				assertThat(analysis.getAction()).contains("com.hivemq:hivemq-mqtt-client");
+				assertThat(analysis.getDescription()).contains("com.hivemq:hivemq-mqtt-client");
 			});
 	}
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -206,23 +207,16 @@ class MqttConnectionTlsIntegrationTests {
 	void missingSslBundleIsReportedByTheFailureAnalyzer() {
 		this.runner.withPropertyValues("mqtt.url=" + trusted.sslUrl(), "mqtt.ssl.bundle=mqtt-tls").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = StartupFailureAnalysis.of(context);
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("mqtt.ssl.bundle").contains("'mqtt-tls'");
-			assertThat(analysis.getAction()).contains("SSL bundle 'mqtt-tls' does not exist")
+			assertThat(analysis.getDescription()).contains("SSL bundle 'mqtt-tls' does not exist")
 				.contains("configured bundles: [mqtt]")
 				.contains("spring.ssl.bundle.pem.mqtt-tls.truststore.certificate")
 				.contains("spring.ssl.bundle.jks.mqtt-tls");
 		});
 	}
 
-	@Test
-	void failureAnalyzerIsRegistered() throws Exception {
-		Properties factories = PropertiesLoaderUtils.loadProperties(new ClassPathResource("/META-INF/spring.factories",
-				InvalidMqttPropertyFailureAnalyzer.class));
-		assertThat(factories.getProperty(FailureAnalyzer.class.getName()))
-			.contains(InvalidMqttPropertyFailureAnalyzer.class.getName());
-	}
 
 	@Test
 	void mutualTlsWithoutClientCertificateIsRefused() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -158,8 +159,8 @@ class MqttNamedConnectionsAutoConfigurationTests {
 	void connectionNamedDefaultFails() {
 		this.runner.withPropertyValues("mqtt.connections.default.url=" + OTHER_CLOSED_URL)
 			.run((context) -> assertThat(rootCause(context.getStartupFailure()))
-				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessageContaining("'mqtt.connections.default'")
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("Property mqtt.connections.default ")
 				.hasMessageContaining("'default' is the connection of mqtt.*"));
 	}
 
@@ -167,7 +168,7 @@ class MqttNamedConnectionsAutoConfigurationTests {
 	void malformedConnectionNameFails() {
 		this.runner.withPropertyValues("mqtt.connections[cloud_1].url=" + OTHER_CLOSED_URL)
 			.run((context) -> assertThat(rootCause(context.getStartupFailure()))
-				.isInstanceOf(InvalidMqttPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("cloud_1")
 				.hasMessageContaining("lowercase letters, digits and '-'"));
 	}
@@ -176,8 +177,8 @@ class MqttNamedConnectionsAutoConfigurationTests {
 	void inheritedClientIdFails() {
 		this.runner.withPropertyValues("mqtt.client-id=app", "mqtt.connections.cloud.url=" + OTHER_CLOSED_URL)
 			.run((context) -> assertThat(rootCause(context.getStartupFailure()))
-				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessageContaining("'mqtt.connections.cloud.client-id'")
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("Property mqtt.connections.cloud.client-id ")
 				.hasMessageContaining("connection 'default' already uses this client id")
 				.hasMessageContaining("'app-cloud'"));
 	}
@@ -187,10 +188,10 @@ class MqttNamedConnectionsAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("mqtt.connections.edge.client-id=same", "mqtt.connections.cloud.client-id=same")
 			.run((context) -> {
-				assertThat(rootCause(context.getStartupFailure())).isInstanceOf(InvalidMqttPropertyException.class)
-					.hasMessageContaining("'mqtt.connections.cloud.client-id'")
+				assertThat(rootCause(context.getStartupFailure())).isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("Property mqtt.connections.cloud.client-id ")
 					.hasMessageContaining("connection 'edge' already uses this client id");
-				FailureAnalysis analysis = new InvalidMqttPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = StartupFailureAnalysis.of(context);
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains("mqtt.connections.cloud.client-id").contains("'same'");
 			});
@@ -200,8 +201,8 @@ class MqttNamedConnectionsAutoConfigurationTests {
 	void invalidValueOfNamedConnectionNamesItsProperty() {
 		this.runner.withPropertyValues("mqtt.connections.cloud.keep-alive=100000")
 			.run((context) -> assertThat(rootCause(context.getStartupFailure()))
-				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessageContaining("'mqtt.connections.cloud.keep-alive'")
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("Property mqtt.connections.cloud.keep-alive ")
 				.hasMessageContaining("connection 'cloud'"));
 	}
 

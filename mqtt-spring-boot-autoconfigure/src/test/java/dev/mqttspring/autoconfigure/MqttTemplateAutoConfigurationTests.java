@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -76,8 +77,8 @@ class MqttTemplateAutoConfigurationTests {
 	void invalidTemplateQosFailsStartup() {
 		this.runner.withPropertyValues("mqtt.template.qos=3").run((context) -> assertThat(context).getFailure()
 			.rootCause()
-			.isInstanceOf(InvalidMqttPropertyException.class)
-			.hasMessage("Invalid value '3' for property 'mqtt.template.qos': MQTT allows QoS 0 (at most once),"
+			.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+			.hasMessage("Property mqtt.template.qos with value '3' is invalid: MQTT allows QoS 0 (at most once),"
 					+ " 1 (at least once) or 2 (exactly once)"));
 	}
 
@@ -86,8 +87,8 @@ class MqttTemplateAutoConfigurationTests {
 		this.runner.withPropertyValues("mqtt.template.qos=2", "mqtt.max-qos=1")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessage("Invalid value '2' for property 'mqtt.template.qos': it exceeds mqtt.max-qos=1, so every"
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessage("Property mqtt.template.qos with value '2' is invalid: it exceeds mqtt.max-qos=1, so every"
 						+ " publish(topic, payload) would fail; set mqtt.template.qos=1 or mqtt.template.qos-exceeded=downgrade"));
 	}
 
@@ -96,8 +97,8 @@ class MqttTemplateAutoConfigurationTests {
 		this.runner.withPropertyValues("mqtt.template.reply-topic=replies/#")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidMqttPropertyException.class)
-				.hasMessageContaining("'mqtt.template.reply-topic'")
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("Property mqtt.template.reply-topic ")
 				.hasMessageContaining("contains wildcard '#'"));
 	}
 

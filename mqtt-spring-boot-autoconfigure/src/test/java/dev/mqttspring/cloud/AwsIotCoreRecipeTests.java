@@ -198,7 +198,7 @@ class AwsIotCoreRecipeTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("Invalid value '" + ALPN + "' for property 'mqtt.ssl.application-protocols'")
+					.hasMessageContaining("Property mqtt.ssl.application-protocols with value '" + ALPN + "' is invalid")
 					.hasMessageContaining("cannot offer TLS application protocols (ALPN")
 					.hasMessageContaining("port 8883 with mutual TLS")
 					.hasMessageContaining("mqtt.client-library=paho");
@@ -225,7 +225,7 @@ class AwsIotCoreRecipeTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("property 'mqtt.ssl.application-protocols'")
+					.hasMessageContaining("Property mqtt.ssl.application-protocols ")
 					.hasMessageContaining("use ssl:// or wss://");
 			});
 	}

@@ -3,10 +3,10 @@ package dev.mqttspring.hivemq;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.mqttspring.autoconfigure.InvalidMqttPropertyException;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.autoconfigure.MqttProperties;
 import dev.mqttspring.core.MqttConnection;
@@ -96,7 +96,7 @@ class HiveMqAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader("com.hivemq.client")).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidMqttPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("mqtt.client-library")
 				.hasMessageContaining("com.hivemq:hivemq-mqtt-client")
 				.hasMessageContaining("mqtt.client-library=paho")
@@ -111,7 +111,7 @@ class HiveMqAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidMqttPropertyException.class)
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 					.hasMessageContaining("mqtt.client-library")
 					.hasMessageContaining("com.hivemq:hivemq-mqtt-client")
 					.hasMessageNotContaining("=paho");
@@ -132,7 +132,7 @@ class HiveMqAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidMqttPropertyException.class)
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 					.hasMessageContaining("mqtt.client-library")
 					.hasMessageContaining("com.hivemq:hivemq-mqtt-client");
 			});
@@ -145,7 +145,7 @@ class HiveMqAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidMqttPropertyException.class)
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 					.hasMessageContaining("mqtt.client-library")
 					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.mqttv5.client")
 					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.client.mqttv3");
@@ -159,7 +159,7 @@ class HiveMqAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidMqttPropertyException.class)
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 					.hasMessageContaining("org.eclipse.paho:org.eclipse.paho.client.mqttv3");
 			});
 	}
@@ -169,7 +169,7 @@ class HiveMqAutoConfigurationTests {
 		this.runner.withPropertyValues("mqtt.client-library=hive").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidMqttPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("'hive'")
 				.hasMessageContaining("mqtt.client-library")
 				.hasMessageContaining("'hivemq'")
@@ -182,7 +182,7 @@ class HiveMqAutoConfigurationTests {
 		this.runner.withPropertyValues("mqtt.client-library=hivemq", "mqtt.persistence.type=file").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidMqttPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("mqtt.persistence.type")
 				.hasMessageContaining("mqtt.persistence.type=memory")
 				.hasMessageContaining("mqtt.client-library=paho")

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.mqttspring.autoconfigure.InvalidMqttPropertyException;
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -137,7 +137,7 @@ class HiveMqWebSocketIntegrationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidMqttPropertyException.class)
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 					.hasMessageContaining("mqtt.url")
 					.hasMessageContaining(url)
 					.hasMessageContaining("io.netty:netty-codec-http")

@@ -188,7 +188,7 @@ class EnhancedAuthenticationIntegrationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("property '" + property + "'")
+					.hasMessageContaining("Property " + property + " ")
 					.hasMessageContaining("MQTT 5 enhanced authentication")
 					.hasMessageContaining(fix);
 			});
