@@ -1,14 +1,21 @@
 package dev.mqttspring;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.ClassUtils;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Layering rules: the client libraries (Eclipse Paho, HiveMQ) and Spring Integration stay behind
@@ -67,6 +74,32 @@ class ArchitectureTests {
 					"dev.mqttspring.listener..",
 					"dev.mqttspring.config..", "dev.mqttspring.health..", "dev.mqttspring.metrics..")
 			.check(classes);
+	}
+
+	@Test
+	void userApiDoesNotDependOnInternals() {
+		noClasses().that()
+			.resideInAnyPackage("dev.mqttspring.core", "dev.mqttspring.annotation", "dev.mqttspring.support",
+					"dev.mqttspring.event", "dev.mqttspring.listener", "dev.mqttspring.config")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("..internal..")
+			.because("internals may change in any release; the API applications use must not expose them")
+			.check(classes);
+	}
+
+	@Test
+	void everyPackageIsNullMarked() {
+		Set<String> packages = new TreeSet<>();
+		classes.forEach((javaClass) -> packages.add(javaClass.getPackageName()));
+		assertThat(packages).isNotEmpty().allSatisfy((name) -> {
+			ClassLoader classLoader = ArchitectureTests.class.getClassLoader();
+			assertThat(ClassUtils.isPresent(name + ".package-info", classLoader)).as("%s has a package-info.java", name)
+				.isTrue();
+			assertThat(ClassUtils.forName(name + ".package-info", classLoader).isAnnotationPresent(NullMarked.class))
+				.as("package-info.java of %s has @NullMarked", name)
+				.isTrue();
+		});
 	}
 
 	@Test

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code mqtt} health contributor.
+ */
+@NullMarked
+package dev.mqttspring.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;
