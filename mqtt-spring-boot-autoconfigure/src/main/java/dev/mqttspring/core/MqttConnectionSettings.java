@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * Everything needed to open and keep the connection, independent of the client library.
  * The auto-configuration fills it from {@code mqtt.*} properties; an
  * {@code MqttConnectionCustomizer} bean may adjust it before the connection is created.
+ * Each setter sets the value its getter describes.
  *
  * @author mqtt-spring-boot
  */
@@ -107,10 +108,6 @@ public final class MqttConnectionSettings {
 		return this.serverUris;
 	}
 
-	/**
-	 * Set the server URIs in failover order.
-	 * @param serverUris the URIs
-	 */
 	public void setServerUris(List<String> serverUris) {
 		this.serverUris = new ArrayList<>(serverUris);
 	}
@@ -123,10 +120,6 @@ public final class MqttConnectionSettings {
 		return this.clientId;
 	}
 
-	/**
-	 * Set the client id.
-	 * @param clientId the client id
-	 */
 	public void setClientId(String clientId) {
 		this.clientId = clientId;
 	}
@@ -139,10 +132,6 @@ public final class MqttConnectionSettings {
 		return this.username;
 	}
 
-	/**
-	 * Set the user name.
-	 * @param username the user name
-	 */
 	public void setUsername(@Nullable String username) {
 		this.username = username;
 	}
@@ -155,10 +144,6 @@ public final class MqttConnectionSettings {
 		return this.password;
 	}
 
-	/**
-	 * Set the password.
-	 * @param password the password
-	 */
 	public void setPassword(char @Nullable [] password) {
 		this.password = password;
 	}
@@ -171,10 +156,6 @@ public final class MqttConnectionSettings {
 		return this.version;
 	}
 
-	/**
-	 * Set the protocol version.
-	 * @param version the version
-	 */
 	public void setVersion(MqttVersion version) {
 		this.version = version;
 	}
@@ -187,10 +168,6 @@ public final class MqttConnectionSettings {
 		return this.keepAlive;
 	}
 
-	/**
-	 * Set the keep-alive interval.
-	 * @param keepAlive the keep-alive
-	 */
 	public void setKeepAlive(Duration keepAlive) {
 		this.keepAlive = keepAlive;
 	}
@@ -203,10 +180,6 @@ public final class MqttConnectionSettings {
 		return this.connectionTimeout;
 	}
 
-	/**
-	 * Set the connection timeout.
-	 * @param connectionTimeout the timeout
-	 */
 	public void setConnectionTimeout(Duration connectionTimeout) {
 		this.connectionTimeout = connectionTimeout;
 	}
@@ -219,10 +192,6 @@ public final class MqttConnectionSettings {
 		return this.cleanStart;
 	}
 
-	/**
-	 * Set whether to start a clean session.
-	 * @param cleanStart whether clean start
-	 */
 	public void setCleanStart(boolean cleanStart) {
 		this.cleanStart = cleanStart;
 	}
@@ -235,10 +204,6 @@ public final class MqttConnectionSettings {
 		return this.sessionExpiry;
 	}
 
-	/**
-	 * Set the MQTT 5 session expiry interval.
-	 * @param sessionExpiry the session expiry
-	 */
 	public void setSessionExpiry(Duration sessionExpiry) {
 		this.sessionExpiry = sessionExpiry;
 	}
@@ -251,10 +216,6 @@ public final class MqttConnectionSettings {
 		return this.automaticReconnect;
 	}
 
-	/**
-	 * Set whether to reconnect automatically.
-	 * @param automaticReconnect whether to reconnect
-	 */
 	public void setAutomaticReconnect(boolean automaticReconnect) {
 		this.automaticReconnect = automaticReconnect;
 	}
@@ -267,10 +228,6 @@ public final class MqttConnectionSettings {
 		return this.reconnectMinDelay;
 	}
 
-	/**
-	 * Set the first reconnect delay.
-	 * @param reconnectMinDelay the delay
-	 */
 	public void setReconnectMinDelay(Duration reconnectMinDelay) {
 		this.reconnectMinDelay = reconnectMinDelay;
 	}
@@ -283,10 +240,6 @@ public final class MqttConnectionSettings {
 		return this.reconnectMaxDelay;
 	}
 
-	/**
-	 * Set the longest reconnect delay.
-	 * @param reconnectMaxDelay the delay
-	 */
 	public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
 		this.reconnectMaxDelay = reconnectMaxDelay;
 	}
@@ -299,10 +252,6 @@ public final class MqttConnectionSettings {
 		return this.maxInflight;
 	}
 
-	/**
-	 * Set the maximum number of unacknowledged publishes.
-	 * @param maxInflight the in-flight window
-	 */
 	public void setMaxInflight(int maxInflight) {
 		this.maxInflight = maxInflight;
 	}
@@ -315,44 +264,32 @@ public final class MqttConnectionSettings {
 		return this.offlineBufferSize;
 	}
 
-	/**
-	 * Set how many publishes are buffered while disconnected.
-	 * @param offlineBufferSize the buffer size
-	 */
 	public void setOfflineBufferSize(int offlineBufferSize) {
 		this.offlineBufferSize = offlineBufferSize;
 	}
 
 	/**
-	 * Return the provider asked for credentials before every connection attempt.
+	 * Return the provider asked for credentials before every connection attempt; it takes
+	 * precedence over the user name and password of these settings.
 	 * @return the provider; {@code null} to use the user name and password of these settings
 	 */
 	public @Nullable MqttCredentialsProvider getCredentialsProvider() {
 		return this.credentialsProvider;
 	}
 
-	/**
-	 * Set the provider asked for credentials before every connection attempt; it takes
-	 * precedence over the user name and password of these settings.
-	 * @param credentialsProvider the provider, or {@code null}
-	 */
 	public void setCredentialsProvider(@Nullable MqttCredentialsProvider credentialsProvider) {
 		this.credentialsProvider = credentialsProvider;
 	}
 
 	/**
-	 * Return the MQTT 5 enhanced authentication of every connection attempt.
+	 * Return the MQTT 5 enhanced authentication of every connection attempt; it needs MQTT 5
+	 * and the HiveMQ client library.
 	 * @return the authenticator, or {@code null} for none
 	 */
 	public @Nullable MqttEnhancedAuthenticator getEnhancedAuthenticator() {
 		return this.enhancedAuthenticator;
 	}
 
-	/**
-	 * Set the MQTT 5 enhanced authentication of every connection attempt; it needs MQTT 5
-	 * and the HiveMQ client library.
-	 * @param enhancedAuthenticator the authenticator, or {@code null} for none
-	 */
 	public void setEnhancedAuthenticator(@Nullable MqttEnhancedAuthenticator enhancedAuthenticator) {
 		this.enhancedAuthenticator = enhancedAuthenticator;
 	}
@@ -365,27 +302,18 @@ public final class MqttConnectionSettings {
 		return this.credentialsRenewalMargin;
 	}
 
-	/**
-	 * Set how long before expiring credentials the connection reconnects with fresh ones.
-	 * @param credentialsRenewalMargin the margin
-	 */
 	public void setCredentialsRenewalMargin(Duration credentialsRenewalMargin) {
 		this.credentialsRenewalMargin = credentialsRenewalMargin;
 	}
 
 	/**
-	 * Return the directory of the durable outbox.
+	 * Return the directory of the durable outbox, used by this connection alone.
 	 * @return the directory; {@code null} when the outbox is off
 	 */
 	public @Nullable Path getOutboxDirectory() {
 		return this.outboxDirectory;
 	}
 
-	/**
-	 * Set the directory of the durable outbox, used by this connection alone; {@code null}
-	 * turns the outbox off.
-	 * @param outboxDirectory the directory
-	 */
 	public void setOutboxDirectory(@Nullable Path outboxDirectory) {
 		this.outboxDirectory = outboxDirectory;
 	}
@@ -398,10 +326,6 @@ public final class MqttConnectionSettings {
 		return this.outboxMaxSize;
 	}
 
-	/**
-	 * Set the bound of the unacknowledged publishes kept in the outbox, in bytes.
-	 * @param outboxMaxSize the bound
-	 */
 	public void setOutboxMaxSize(long outboxMaxSize) {
 		this.outboxMaxSize = outboxMaxSize;
 	}
@@ -414,10 +338,6 @@ public final class MqttConnectionSettings {
 		return this.outboxSyncInterval;
 	}
 
-	/**
-	 * Set how often the outbox is forced to the disk; zero forces every write.
-	 * @param outboxSyncInterval the interval
-	 */
 	public void setOutboxSyncInterval(Duration outboxSyncInterval) {
 		this.outboxSyncInterval = outboxSyncInterval;
 	}
@@ -430,27 +350,19 @@ public final class MqttConnectionSettings {
 		return this.offlineBufferMemory;
 	}
 
-	/**
-	 * Set the limit of the offline buffer in bytes (payload and topic of each publish).
-	 * @param offlineBufferMemory the limit in bytes; 0 for no buffering
-	 */
 	public void setOfflineBufferMemory(long offlineBufferMemory) {
 		this.offlineBufferMemory = offlineBufferMemory;
 	}
 
 	/**
-	 * Return how long a publish waits for room in the full offline buffer before it fails.
+	 * Return how long a publish waits for room in the full offline buffer before it fails
+	 * (never on a client-library thread, which does not wait).
 	 * @return the maximum wait
 	 */
 	public Duration getPublishMaxBlock() {
 		return this.publishMaxBlock;
 	}
 
-	/**
-	 * Set how long a publish waits for room in the full offline buffer before it fails
-	 * (never on a client-library thread, which does not wait).
-	 * @param publishMaxBlock the maximum wait
-	 */
 	public void setPublishMaxBlock(Duration publishMaxBlock) {
 		this.publishMaxBlock = publishMaxBlock;
 	}
@@ -463,10 +375,6 @@ public final class MqttConnectionSettings {
 		return this.publishTimeout;
 	}
 
-	/**
-	 * Set the template's acknowledgement timeout (mqtt.template.timeout).
-	 * @param publishTimeout the timeout
-	 */
 	public void setPublishTimeout(Duration publishTimeout) {
 		this.publishTimeout = publishTimeout;
 	}
@@ -479,10 +387,6 @@ public final class MqttConnectionSettings {
 		return this.shutdownTimeout;
 	}
 
-	/**
-	 * Set how long a graceful disconnect may take.
-	 * @param shutdownTimeout the timeout
-	 */
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
 	}
@@ -495,10 +399,6 @@ public final class MqttConnectionSettings {
 		return this.failFast;
 	}
 
-	/**
-	 * Set whether start-up fails when the first connection fails.
-	 * @param failFast whether to fail fast
-	 */
 	public void setFailFast(boolean failFast) {
 		this.failFast = failFast;
 	}
@@ -511,10 +411,6 @@ public final class MqttConnectionSettings {
 		return this.maxQos;
 	}
 
-	/**
-	 * Set the highest QoS to use.
-	 * @param maxQos the maximum QoS
-	 */
 	public void setMaxQos(int maxQos) {
 		this.maxQos = maxQos;
 	}
@@ -527,10 +423,6 @@ public final class MqttConnectionSettings {
 		return this.maxPacketSize;
 	}
 
-	/**
-	 * Set the largest packet to send.
-	 * @param maxPacketSize the maximum packet size in bytes
-	 */
 	public void setMaxPacketSize(long maxPacketSize) {
 		this.maxPacketSize = maxPacketSize;
 	}
@@ -543,10 +435,6 @@ public final class MqttConnectionSettings {
 		return this.will;
 	}
 
-	/**
-	 * Set the Last Will.
-	 * @param will the will
-	 */
 	public void setWill(@Nullable Will will) {
 		this.will = will;
 	}
@@ -559,10 +447,6 @@ public final class MqttConnectionSettings {
 		return this.socketFactory;
 	}
 
-	/**
-	 * Set the socket factory.
-	 * @param socketFactory the socket factory
-	 */
 	public void setSocketFactory(@Nullable SocketFactory socketFactory) {
 		this.socketFactory = socketFactory;
 	}
@@ -576,10 +460,6 @@ public final class MqttConnectionSettings {
 		return this.trustManagerFactory;
 	}
 
-	/**
-	 * Set the trust managers for TLS.
-	 * @param trustManagerFactory the trust manager factory
-	 */
 	public void setTrustManagerFactory(@Nullable TrustManagerFactory trustManagerFactory) {
 		this.trustManagerFactory = trustManagerFactory;
 	}
@@ -593,10 +473,6 @@ public final class MqttConnectionSettings {
 		return this.keyManagerFactory;
 	}
 
-	/**
-	 * Set the key managers for TLS client authentication.
-	 * @param keyManagerFactory the key manager factory
-	 */
 	public void setKeyManagerFactory(@Nullable KeyManagerFactory keyManagerFactory) {
 		this.keyManagerFactory = keyManagerFactory;
 	}
@@ -609,10 +485,6 @@ public final class MqttConnectionSettings {
 		return this.hostnameVerification;
 	}
 
-	/**
-	 * Set whether TLS verifies the server's host name.
-	 * @param hostnameVerification whether hostname verification is on
-	 */
 	public void setHostnameVerification(boolean hostnameVerification) {
 		this.hostnameVerification = hostnameVerification;
 	}
@@ -627,10 +499,6 @@ public final class MqttConnectionSettings {
 		return this.applicationProtocols;
 	}
 
-	/**
-	 * Set the TLS application protocols (ALPN) offered in the handshake.
-	 * @param applicationProtocols the protocols, empty for none
-	 */
 	public void setApplicationProtocols(List<String> applicationProtocols) {
 		this.applicationProtocols = List.copyOf(applicationProtocols);
 	}
@@ -643,10 +511,6 @@ public final class MqttConnectionSettings {
 		return this.persistence;
 	}
 
-	/**
-	 * Set where in-flight messages are kept.
-	 * @param persistence the persistence
-	 */
 	public void setPersistence(Persistence persistence) {
 		this.persistence = persistence;
 	}
@@ -659,10 +523,6 @@ public final class MqttConnectionSettings {
 		return this.persistenceDirectory;
 	}
 
-	/**
-	 * Set the directory for file persistence.
-	 * @param persistenceDirectory the directory
-	 */
 	public void setPersistenceDirectory(@Nullable Path persistenceDirectory) {
 		this.persistenceDirectory = persistenceDirectory;
 	}
@@ -670,17 +530,12 @@ public final class MqttConnectionSettings {
 	/**
 	 * Return the largest incoming packet to accept: announced to MQTT 5 brokers in
 	 * CONNECT; a larger message that arrives anyway is dropped before conversion.
-	 * @return the size in bytes
+	 * @return the size in bytes, at most {@link MqttBrokerLimits#PROTOCOL_MAXIMUM_PACKET_SIZE}
 	 */
 	public long getMaxInboundPacketSize() {
 		return this.maxInboundPacketSize;
 	}
 
-	/**
-	 * Set the largest incoming packet to accept.
-	 * @param maxInboundPacketSize the size in bytes, at most
-	 * {@link MqttBrokerLimits#PROTOCOL_MAXIMUM_PACKET_SIZE}
-	 */
 	public void setMaxInboundPacketSize(long maxInboundPacketSize) {
 		this.maxInboundPacketSize = maxInboundPacketSize;
 	}
@@ -693,10 +548,6 @@ public final class MqttConnectionSettings {
 		return this.receiveMaximum;
 	}
 
-	/**
-	 * Set the MQTT 5 receive maximum announced to the broker.
-	 * @param receiveMaximum the receive maximum
-	 */
 	public void setReceiveMaximum(@Nullable Integer receiveMaximum) {
 		this.receiveMaximum = receiveMaximum;
 	}
@@ -727,7 +578,8 @@ public final class MqttConnectionSettings {
 	}
 
 	/**
-	 * The Last Will the broker publishes when the connection is lost abnormally.
+	 * The Last Will the broker publishes when the connection is lost abnormally; the topic
+	 * and QoS are validated on creation.
 	 *
 	 * @param topic the topic
 	 * @param payload the payload
@@ -736,13 +588,6 @@ public final class MqttConnectionSettings {
 	 */
 	public record Will(String topic, byte[] payload, int qos, boolean retain) {
 
-		/**
-		 * Create a will; the topic and QoS are validated.
-		 * @param topic the topic
-		 * @param payload the payload
-		 * @param qos the QoS
-		 * @param retain whether the will is retained
-		 */
 		public Will {
 			MqttTopics.validateTopicName(topic);
 			MqttQos.validate(qos, "Will QoS");
