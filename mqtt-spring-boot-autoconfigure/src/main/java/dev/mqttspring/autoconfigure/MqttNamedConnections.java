@@ -32,6 +32,7 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttPublishObserver;
 import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.core.ReplyingMqttTemplate;
 import dev.mqttspring.hivemq.HiveMqClientBuilderCustomizer;
 import dev.mqttspring.hivemq.HiveMqConnections;
 import dev.mqttspring.observation.MqttListenerObserver;
@@ -41,7 +42,7 @@ import dev.mqttspring.paho.PahoConnections;
  * The named connections of {@code mqtt.connections.<name>.*}: reads and validates their
  * names and effective properties (each key not set for a connection inherits the value of
  * {@code mqtt.*}) and creates the beans of each one, {@code <name>MqttConnectionDetails},
- * {@code <name>MqttConnection}, {@code <name>MqttTemplate} and
+ * {@code <name>MqttConnection}, {@code <name>MqttTemplate}, {@code <name>ReplyingMqttTemplate} and
  * {@code <name>MqttListenerContainerFactory}, all qualified with the name. The connection
  * of {@code mqtt.*} is {@value #DEFAULT}.
  *
@@ -74,6 +75,12 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 	 * Suffix of the template bean of a named connection ({@code <name>MqttTemplate}).
 	 */
 	public static final String TEMPLATE_BEAN_SUFFIX = "MqttTemplate";
+
+	/**
+	 * Suffix of the replying template bean of a named connection
+	 * ({@code <name>ReplyingMqttTemplate}).
+	 */
+	public static final String REPLYING_TEMPLATE_BEAN_SUFFIX = "ReplyingMqttTemplate";
 
 	/**
 	 * Suffix of the listener container factory bean of a named connection.
@@ -233,6 +240,12 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 		catch (InvalidConfigurationPropertyValueException ex) {
 			throw forConnection(ex, name);
 		}
+	}
+
+	ReplyingMqttTemplate replyingTemplate(String name) {
+		// the reply topic was validated with the template
+		MqttTemplate template = beanFactory().getBean(name + TEMPLATE_BEAN_SUFFIX, MqttTemplate.class);
+		return MqttTemplateConfiguration.createReplyingTemplate(template, getProperties(name));
 	}
 
 	/**

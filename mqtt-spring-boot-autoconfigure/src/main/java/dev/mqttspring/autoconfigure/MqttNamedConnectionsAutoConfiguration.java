@@ -21,11 +21,13 @@ import org.springframework.util.Assert;
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.core.ReplyingMqttTemplate;
 
 /**
  * Auto-configuration of the named connections of {@code mqtt.connections.<name>.*}: for
  * each name, the beans {@code <name>MqttConnectionDetails}, {@code <name>MqttConnection},
- * {@code <name>MqttTemplate} and {@code <name>MqttListenerContainerFactory}, injectable with
+ * {@code <name>MqttTemplate}, {@code <name>ReplyingMqttTemplate} and
+ * {@code <name>MqttListenerContainerFactory}, injectable with
  * {@code @Qualifier("<name>")} and never in place of the default connection's beans. A bean
  * the application defines with one of these names replaces it, e.g.
  * {@code <name>MqttConnectionDetails} to point a named connection at a container or an
@@ -69,6 +71,8 @@ public final class MqttNamedConnectionsAutoConfiguration {
 						MqttConnection.class);
 				register(registry, name + MqttNamedConnections.TEMPLATE_BEAN_SUFFIX, "template", name,
 						MqttTemplate.class);
+				register(registry, name + MqttNamedConnections.REPLYING_TEMPLATE_BEAN_SUFFIX, "replyingTemplate", name,
+						ReplyingMqttTemplate.class);
 				register(registry, name + MqttNamedConnections.LISTENER_CONTAINER_FACTORY_BEAN_SUFFIX,
 						"listenerContainerFactory", name, DefaultMqttListenerContainerFactory.class);
 			}

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -17,15 +18,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.converter.MessageConverter;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttDeliveryFailedEventPublisher;
 import dev.mqttspring.core.MqttOperations;
 import dev.mqttspring.core.MqttPublishObservationConvention;
 import dev.mqttspring.core.MqttPublishObserver;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.ObservationMqttPublishObserver;
+import dev.mqttspring.core.ReplyingMqttTemplate;
 
 /**
- * Configuration for {@code MqttTemplate}, imported by {@link MqttAutoConfiguration}.
+ * Configuration for {@code MqttTemplate} and {@code ReplyingMqttTemplate}, imported by
+ * {@link MqttAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 class MqttTemplateConfiguration {
@@ -59,11 +63,26 @@ class MqttTemplateConfiguration {
 		if (properties.getMaxPacketSize() != null) {
 			template.setMaxPacketSize(properties.getMaxPacketSize().toBytes());
 		}
-		template.setReplyTopic(settings.getReplyTopic());
-		template.setApplicationEventPublisher(eventPublisher);
 		observers.forEach(template::addPublishObserver);
 		customizers.forEach((customizer) -> customizer.customize(template));
+		template.addPublishObserver(new MqttDeliveryFailedEventPublisher(eventPublisher, connection.getClientId()));
 		return template;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ReplyingMqttTemplate.class)
+	@ConditionalOnSingleCandidate(MqttTemplate.class)
+	ReplyingMqttTemplate replyingMqttTemplate(MqttTemplate template, MqttProperties properties) {
+		return createReplyingTemplate(template, properties);
+	}
+
+	/**
+	 * Create the replying template of a template, with the reply topic of its connection.
+	 */
+	static ReplyingMqttTemplate createReplyingTemplate(MqttTemplate template, MqttProperties properties) {
+		ReplyingMqttTemplate replying = new ReplyingMqttTemplate(template);
+		replying.setReplyTopic(properties.getTemplate().getReplyTopic());
+		return replying;
 	}
 
 	private static void validate(MqttProperties properties) {
