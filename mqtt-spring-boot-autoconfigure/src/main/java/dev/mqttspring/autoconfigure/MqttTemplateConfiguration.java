@@ -65,7 +65,7 @@ class MqttTemplateConfiguration {
 		}
 		observers.forEach(template::addPublishObserver);
 		customizers.forEach((customizer) -> customizer.customize(template));
-		template.addPublishObserver(new MqttDeliveryFailedEventPublisher(eventPublisher, connection.getClientId()));
+		template.addPublishObserver(new MqttDeliveryFailedEventPublisher(eventPublisher, connection));
 		return template;
 	}
 

@@ -21,18 +21,18 @@ public final class MqttDeliveryFailedEventPublisher implements MqttPublishObserv
 
 	private final ApplicationEventPublisher eventPublisher;
 
-	private final String clientId;
+	private final MqttConnection connection;
 
 	/**
 	 * Create a new event publisher.
 	 * @param eventPublisher the publisher of the events
-	 * @param clientId the client id of the template's connection, for the events
+	 * @param connection the template's connection, whose client id the events carry
 	 */
-	public MqttDeliveryFailedEventPublisher(ApplicationEventPublisher eventPublisher, String clientId) {
+	public MqttDeliveryFailedEventPublisher(ApplicationEventPublisher eventPublisher, MqttConnection connection) {
 		Assert.notNull(eventPublisher, "'eventPublisher' must not be null");
-		Assert.notNull(clientId, "'clientId' must not be null");
+		Assert.notNull(connection, "'connection' must not be null");
 		this.eventPublisher = eventPublisher;
-		this.clientId = clientId;
+		this.connection = connection;
 	}
 
 	@Override
@@ -52,7 +52,7 @@ public final class MqttDeliveryFailedEventPublisher implements MqttPublishObserv
 
 	private void publish(String topic, Throwable failure) {
 		try {
-			this.eventPublisher.publishEvent(new MqttDeliveryFailedEvent(this.clientId, topic, failure));
+			this.eventPublisher.publishEvent(new MqttDeliveryFailedEvent(this.connection.getClientId(), topic, failure));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A listener of MqttDeliveryFailedEvent failed", ex);
@@ -61,7 +61,7 @@ public final class MqttDeliveryFailedEventPublisher implements MqttPublishObserv
 
 	@Override
 	public String toString() {
-		return "MqttDeliveryFailedEventPublisher{clientId=" + this.clientId + "}";
+		return "MqttDeliveryFailedEventPublisher{clientId=" + this.connection.getClientId() + "}";
 	}
 
 }

@@ -14,7 +14,7 @@ import org.springframework.messaging.Message;
  * exceptionally with an {@link InvalidTopicException} or {@link InvalidMqttMessageException}
  * (rejected before sending; the connection stays up), or an {@link MqttDeliveryException}
  * (refused by the broker, timed out, offline buffer full, connection stopped). Only
- * {@code null} arguments throw.
+ * {@code null} arguments throw. Request-reply: {@link ReplyingMqttTemplate}.
  *
  * @author mqtt-spring-boot
  * @see MqttTemplate
@@ -62,7 +62,10 @@ public interface MqttOperations {
 	 * @param timeout how long to wait for the reply
 	 * @return a future that completes with the reply, or exceptionally on timeout, on a
 	 * failed publish, when the template stops, or on an MQTT 3.1.1 connection
+	 * @deprecated since 0.1.0 in favour of
+	 * {@link ReplyingMqttTemplate#request(String, Object, Duration)}
 	 */
+	@Deprecated(since = "0.1.0")
 	CompletableFuture<Message<byte[]>> request(String topic, Object payload, Duration timeout);
 
 	/**
@@ -75,7 +78,10 @@ public interface MqttOperations {
 	 * @param timeout how long to wait for the reply
 	 * @return a future that completes with the converted reply
 	 * @see #request(String, Object, Duration)
+	 * @deprecated since 0.1.0 in favour of
+	 * {@link ReplyingMqttTemplate#request(String, Object, Class, Duration)}
 	 */
+	@Deprecated(since = "0.1.0")
 	<T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType, Duration timeout);
 
 	/**
@@ -85,7 +91,10 @@ public interface MqttOperations {
 	 * @param timeout how long to wait for the reply
 	 * @return a future that completes with the reply
 	 * @see #request(String, Object, Duration)
+	 * @deprecated since 0.1.0 in favour of
+	 * {@link ReplyingMqttTemplate#request(Message, Duration)}
 	 */
+	@Deprecated(since = "0.1.0")
 	CompletableFuture<Message<byte[]>> request(Message<?> message, Duration timeout);
 
 }

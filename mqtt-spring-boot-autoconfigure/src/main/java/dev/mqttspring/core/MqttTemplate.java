@@ -31,7 +31,7 @@ import dev.mqttspring.support.MqttMessageConverters;
  * and the broker's limits before anything is sent, converts payloads, maps headers to MQTT 5
  * properties ({@link MqttHeaderMapper}), reports outcomes to {@link MqttPublishObserver}s
  * and through the returned {@link CompletableFuture}. Thread-safe. Request-reply:
- * {@link ReplyingMqttTemplate}. The guide's "Publishing" section tells the whole story.
+ * {@link ReplyingMqttTemplate}. The guide's section "4. Publish" tells the whole story.
  *
  * @author mqtt-spring-boot
  */
@@ -290,7 +290,7 @@ public class MqttTemplate implements MqttOperations, SmartLifecycle, AutoCloseab
 	@Deprecated(since = "0.1.0")
 	public void setApplicationEventPublisher(@Nullable ApplicationEventPublisher eventPublisher) {
 		if (eventPublisher != null) {
-			addPublishObserver(new MqttDeliveryFailedEventPublisher(eventPublisher, this.connection.getClientId()));
+			addPublishObserver(new MqttDeliveryFailedEventPublisher(eventPublisher, this.connection));
 		}
 	}
 

@@ -18,6 +18,7 @@ import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.core.ReplyingMqttTemplate;
 import dev.mqttspring.core.MqttVersion;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.testsupport.FreePorts;
@@ -76,6 +77,11 @@ class MqttNamedConnectionsAutoConfigurationTests {
 				assertThat(cloudTemplate.getConnection()).isSameAs(cloud);
 				assertThat(cloudTemplate.getDefaultQos()).isZero();
 				assertThat(context.getBean("edge-2MqttTemplate", MqttTemplate.class).getDefaultQos()).isEqualTo(2);
+				assertThat(context.getBean(ReplyingMqttTemplate.class).getTemplate())
+					.isSameAs(context.getBean(MqttTemplate.class));
+				ReplyingMqttTemplate cloudReplying = context.getBean("cloudReplyingMqttTemplate", ReplyingMqttTemplate.class);
+				assertThat(cloudReplying.getTemplate()).isSameAs(cloudTemplate);
+				assertThat(cloudReplying.getReplyTopic()).isEqualTo("app-cloud/replies");
 				QualifiedInjection injected = context.getBean(QualifiedInjection.class);
 				assertThat(injected.template).isSameAs(context.getBean(MqttTemplate.class));
 				assertThat(injected.cloudTemplate).isSameAs(cloudTemplate);

@@ -18,6 +18,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.messaging.converter.MessageConverter;
 
@@ -28,6 +29,9 @@ import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttPublishObservationContext;
 import dev.mqttspring.core.MqttPublishObserver;
 import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.core.ReplyingMqttTemplate;
+import dev.mqttspring.event.MqttDeliveryFailedEvent;
+import dev.mqttspring.health.StubMqttConnection;
 import dev.mqttspring.support.MqttMessageConverters;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +74,36 @@ class MqttTemplateAutoConfigurationTests {
 				assertThat(template.getTimeout()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(template.getQosExceeded()).isEqualTo(MqttTemplate.QosExceeded.DOWNGRADE);
 				assertThat(template.getReplyTopic()).isEqualTo("app/replies");
+			});
+	}
+
+	@Test
+	void replyingTemplateIsAutoConfiguredOnTheTemplateWithTheReplyTopic() {
+		this.runner.withPropertyValues("mqtt.template.reply-topic=app/replies").run((context) -> {
+			assertThat(context).hasSingleBean(ReplyingMqttTemplate.class);
+			ReplyingMqttTemplate replying = context.getBean(ReplyingMqttTemplate.class);
+			assertThat(replying.getTemplate()).isSameAs(context.getBean(MqttTemplate.class));
+			assertThat(replying.getReplyTopic()).isEqualTo("app/replies");
+			assertThat(replying.isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void replyingTemplateBacksOffForTheApplicationsOwn() {
+		this.runner.withBean("myReplying", ReplyingMqttTemplate.class,
+				() -> new ReplyingMqttTemplate(new MqttTemplate(new StubMqttConnection())))
+			.run((context) -> assertThat(context).hasSingleBean(ReplyingMqttTemplate.class).hasBean("myReplying"));
+	}
+
+	@Test
+	void failedPublishesArePublishedAsEvents() {
+		this.runner.withPropertyValues("mqtt.version=3.1.1")
+			.withUserConfiguration(DeliveryFailures.class)
+			.run((context) -> {
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				assertThat(template.publish("a/+", "x")).isCompletedExceptionally();
+				assertThat(context.getBean(DeliveryFailures.class).events).singleElement()
+					.satisfies((event) -> assertThat(event.getTopic()).isEqualTo("a/+"));
 			});
 	}
 
@@ -263,6 +297,18 @@ class MqttTemplateAutoConfigurationTests {
 
 			});
 			return registry;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DeliveryFailures {
+
+		final List<MqttDeliveryFailedEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void onFailure(MqttDeliveryFailedEvent event) {
+			this.events.add(event);
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import dev.mqttspring.event.MqttDeliveryFailedEvent;
+import dev.mqttspring.health.StubMqttConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +17,10 @@ class MqttDeliveryFailedEventPublisherTests {
 
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
+	private final MqttConnection connection = new StubMqttConnection().clientId("client-1");
+
 	private final MqttDeliveryFailedEventPublisher publisher = new MqttDeliveryFailedEventPublisher(this.events::add,
-			"client-1");
+			this.connection);
 
 	@Test
 	void aFailedPublishIsAnEvent() {
@@ -48,7 +51,7 @@ class MqttDeliveryFailedEventPublisherTests {
 	void aFailingEventListenerDoesNotFailThePublish() {
 		MqttDeliveryFailedEventPublisher failing = new MqttDeliveryFailedEventPublisher((event) -> {
 			throw new IllegalStateException("listener failed");
-		}, "client-1");
+		}, this.connection);
 		failing.start(message("a/b")).stop(new MqttDeliveryException("refused"));
 		failing.rejected("a/b", new MqttDeliveryException("refused"));
 	}
