@@ -1,5 +1,7 @@
 package dev.mqttspring.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -16,12 +18,16 @@ import dev.mqttspring.annotation.MqttListenerAnnotationBeanPostProcessor;
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttOperations;
+import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.listener.MqttContainerErrorHandler;
 import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * Configuration for {@code @MqttSubscribe} listeners, imported by
  * {@link MqttAutoConfiguration}: the annotation post-processor, the endpoint registry
- * and the default container factory configured from {@code mqtt.listener.*}.
+ * and the default container factory configured from {@code mqtt.listener.*}, whose
+ * containers publish replies and dead letters through the default template.
  */
 @Configuration(proxyBeanMethods = false)
 class MqttAnnotationDrivenConfiguration {
@@ -31,20 +37,34 @@ class MqttAnnotationDrivenConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MqttListenerContainerFactoryConfigurer mqttListenerContainerFactoryConfigurer(MqttProperties properties,
-			Environment environment, ObjectProvider<MqttListenerObserver> observers) {
+			Environment environment, ObjectProvider<MqttListenerObserver> observers,
+			ObjectProvider<MqttContainerErrorHandler> containerErrorHandler) {
 		return new MqttListenerContainerFactoryConfigurer(properties, Threading.VIRTUAL.isActive(environment),
-				MqttListenerObserver.composite(observers.orderedStream().toList()));
+				MqttListenerObserver.composite(observers.orderedStream().toList()), containerErrorHandler.getIfUnique());
 	}
 
 	@Bean(CONTAINER_FACTORY_BEAN_NAME)
 	@ConditionalOnBean(MqttConnection.class)
 	@ConditionalOnMissingBean(name = CONTAINER_FACTORY_BEAN_NAME)
 	DefaultMqttListenerContainerFactory mqttListenerContainerFactory(MqttListenerContainerFactoryConfigurer configurer,
-			MqttConnection connection,
+			MqttConnection connection, ObjectProvider<MqttOperations> operations,
 			@Qualifier(MqttAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter) {
-		DefaultMqttListenerContainerFactory factory = new DefaultMqttListenerContainerFactory(connection, messageConverter);
+		DefaultMqttListenerContainerFactory factory = new DefaultMqttListenerContainerFactory(connection,
+				operations(connection, operations.getIfUnique(), messageConverter), messageConverter);
 		configurer.configure(factory);
 		return factory;
+	}
+
+	/**
+	 * The operations replies and dead letters go through: the connection's template, else
+	 * a plain template on the connection.
+	 */
+	static MqttOperations operations(MqttConnection connection, @Nullable MqttOperations operations,
+			MessageConverter messageConverter) {
+		if (operations == null || (operations instanceof MqttTemplate template && template.getConnection() != connection)) {
+			return new MqttTemplate(connection, messageConverter);
+		}
+		return operations;
 	}
 
 	@Bean(MqttListenerEndpointRegistry.BEAN_NAME)

@@ -2,6 +2,8 @@ package dev.mqttspring.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -10,12 +12,14 @@ import org.springframework.util.unit.DataSize;
 
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.core.MqttSubscriptionOptions;
+import dev.mqttspring.listener.MqttContainerErrorHandler;
 import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * Applies the {@code mqtt.listener.*} properties to a
  * {@link DefaultMqttListenerContainerFactory}, for applications that define their own
- * factory with the same defaults.
+ * factory with the same defaults; also sets the {@link MqttContainerErrorHandler} bean, if
+ * there is exactly one.
  *
  * @author mqtt-spring-boot
  */
@@ -27,10 +31,14 @@ public final class MqttListenerContainerFactoryConfigurer {
 
 	private final MqttListenerObserver observer;
 
-	MqttListenerContainerFactoryConfigurer(MqttProperties properties, boolean virtualThreads, MqttListenerObserver observer) {
+	private final @Nullable MqttContainerErrorHandler containerErrorHandler;
+
+	MqttListenerContainerFactoryConfigurer(MqttProperties properties, boolean virtualThreads, MqttListenerObserver observer,
+			@Nullable MqttContainerErrorHandler containerErrorHandler) {
 		this.properties = properties;
 		this.observer = observer;
 		this.virtualThreads = virtualThreads;
+		this.containerErrorHandler = containerErrorHandler;
 	}
 
 	/**
@@ -52,6 +60,7 @@ public final class MqttListenerContainerFactoryConfigurer {
 		map.from(this.properties::getConnectionTimeout).to(factory::setSubscribeTimeout);
 		map.from(this.properties::isFailFast).to(factory::setFailFast);
 		factory.setBackOff(backOff(listener.getRetry()));
+		factory.setContainerErrorHandler(this.containerErrorHandler);
 		factory.setVirtualThreads(this.virtualThreads);
 		factory.setObserver(this.observer);
 	}

@@ -30,11 +30,13 @@ import org.springframework.util.StringUtils;
 import dev.mqttspring.config.DefaultMqttListenerContainerFactory;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
+import dev.mqttspring.core.MqttOperations;
 import dev.mqttspring.core.MqttPublishObserver;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.ReplyingMqttTemplate;
 import dev.mqttspring.hivemq.HiveMqClientBuilderCustomizer;
 import dev.mqttspring.hivemq.HiveMqConnections;
+import dev.mqttspring.listener.MqttContainerErrorHandler;
 import dev.mqttspring.observation.MqttListenerObserver;
 import dev.mqttspring.paho.PahoConnections;
 
@@ -266,11 +268,11 @@ public final class MqttNamedConnections implements EnvironmentAware, BeanFactory
 	DefaultMqttListenerContainerFactory listenerContainerFactory(String name) {
 		ListableBeanFactory beanFactory = beanFactory();
 		DefaultMqttListenerContainerFactory factory = new DefaultMqttListenerContainerFactory(getConnection(name),
-				messageConverter());
+				beanFactory.getBean(name + TEMPLATE_BEAN_SUFFIX, MqttOperations.class), messageConverter());
 		MqttListenerObserver observer = MqttListenerObserver
 			.composite(beanFactory.getBeanProvider(MqttListenerObserver.class).orderedStream().toList());
 		new MqttListenerContainerFactoryConfigurer(getProperties(name), Threading.VIRTUAL.isActive(environment()),
-				observer)
+				observer, beanFactory.getBeanProvider(MqttContainerErrorHandler.class).getIfUnique())
 			.configure(factory);
 		return factory;
 	}

@@ -12,16 +12,20 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttOperations;
+import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttAckMode;
+import dev.mqttspring.listener.MqttContainerErrorHandler;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
 import dev.mqttspring.observation.MqttListenerObserver;
 
 /**
  * Creates {@link DefaultMqttListenerContainer}s on one connection with common defaults;
  * the auto-configuration applies the {@code mqtt.listener.*} properties to the
- * {@code mqttListenerContainerFactory} bean through a configurer.
+ * {@code mqttListenerContainerFactory} bean through a configurer. Replies and dead letters
+ * go out through the {@link MqttOperations} given, the template of the connection.
  *
  * @author mqtt-spring-boot
  */
@@ -29,7 +33,11 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 
 	private final MqttConnection connection;
 
+	private final MqttOperations operations;
+
 	private final MessageConverter messageConverter;
+
+	private @Nullable MqttContainerErrorHandler containerErrorHandler;
 
 	private boolean autoStartup = true;
 
@@ -64,15 +72,38 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	private MqttListenerObserver observer = MqttListenerObserver.NOOP;
 
 	/**
-	 * Create a new factory.
+	 * Create a new factory whose containers publish replies and dead letters through a
+	 * plain {@link MqttTemplate} on the connection.
 	 * @param connection the connection containers subscribe through
 	 * @param messageConverter the payload converter for replies
 	 */
 	public DefaultMqttListenerContainerFactory(MqttConnection connection, MessageConverter messageConverter) {
+		this(connection, new MqttTemplate(connection, messageConverter), messageConverter);
+	}
+
+	/**
+	 * Create a new factory.
+	 * @param connection the connection containers subscribe through
+	 * @param operations the operations (the connection's template) replies and dead
+	 * letters are published through
+	 * @param messageConverter the payload converter for replies
+	 */
+	public DefaultMqttListenerContainerFactory(MqttConnection connection, MqttOperations operations,
+			MessageConverter messageConverter) {
 		Assert.notNull(connection, "'connection' must not be null");
+		Assert.notNull(operations, "'operations' must not be null");
 		Assert.notNull(messageConverter, "'messageConverter' must not be null");
 		this.connection = connection;
+		this.operations = operations;
 		this.messageConverter = messageConverter;
+	}
+
+	/**
+	 * Return the operations replies and dead letters are published through.
+	 * @return the operations
+	 */
+	public MqttOperations getOperations() {
+		return this.operations;
 	}
 
 	/**
@@ -167,6 +198,15 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 	}
 
 	/**
+	 * Set the failure policy of the containers in place of the default one, which is
+	 * built from the {@link #setBackOff back-off} and the dead-letter topic.
+	 * @param containerErrorHandler the handler or {@code null} for the default
+	 */
+	public void setContainerErrorHandler(@Nullable MqttContainerErrorHandler containerErrorHandler) {
+		this.containerErrorHandler = containerErrorHandler;
+	}
+
+	/**
 	 * Set whether starting a container fails when a subscription is refused.
 	 * @param failFast whether to fail
 	 */
@@ -226,7 +266,7 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		String id = endpoint.getId();
 		DefaultMqttListenerContainer container = new DefaultMqttListenerContainer(this.connection, id,
 				endpoint.getTopicFilters(), endpoint.getQos(), endpoint.getGroup(),
-				endpoint.createMessageListener(this.connection, this.messageConverter));
+				endpoint.createMessageListener(this.connection, this.operations, this.messageConverter));
 		container.setDescription(endpoint.getDescription());
 		container.setAutoStartup((endpoint.getAutoStartup() != null) ? endpoint.getAutoStartup() : this.autoStartup);
 		container.setPhase(this.phase);
@@ -235,6 +275,8 @@ public class DefaultMqttListenerContainerFactory implements MqttListenerContaine
 		container.setShutdownTimeout(this.shutdownTimeout);
 		container.setSubscribeTimeout(this.subscribeTimeout);
 		container.setBackOff(this.backOff);
+		container.setContainerErrorHandler(this.containerErrorHandler);
+		container.setOperations(this.operations);
 		container.setErrorHandler((endpoint.getErrorHandler() != null) ? endpoint.getErrorHandler() : this.defaultErrorHandler);
 		container.setDeadLetterTopic((endpoint.getDeadLetterTopic() != null) ? endpoint.getDeadLetterTopic() : this.deadLetterTopic);
 		container.setAckMode((endpoint.getAckMode() != null) ? endpoint.getAckMode() : this.ackMode);

@@ -15,6 +15,8 @@ import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttOperations;
+import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.listener.MessagingMqttMessageListenerAdapter;
 import dev.mqttspring.listener.MqttMessageListener;
 
@@ -107,12 +109,18 @@ public class MethodMqttListenerEndpoint extends AbstractMqttListenerEndpoint {
 
 	@Override
 	public MqttMessageListener createMessageListener(MqttConnection connection, MessageConverter messageConverter) {
+		return createMessageListener(connection, new MqttTemplate(connection, messageConverter), messageConverter);
+	}
+
+	@Override
+	public MqttMessageListener createMessageListener(MqttConnection connection, MqttOperations operations,
+			MessageConverter messageConverter) {
 		Assert.state(this.bean != null && this.method != null, "'bean' and 'method' must be set");
 		Assert.state(this.messageHandlerMethodFactory != null, "'messageHandlerMethodFactory' must be set");
 		InvocableHandlerMethod handlerMethod = this.messageHandlerMethodFactory.createInvocableHandlerMethod(this.bean,
 				this.method);
 		MessagingMqttMessageListenerAdapter adapter = new MessagingMqttMessageListenerAdapter(handlerMethod, getId(),
-				connection, messageConverter);
+				operations, messageConverter);
 		adapter.setTopicVariables(this::topicVariables);
 		adapter.setDefaultReplyTopic(this.replyTopic);
 		adapter.setPayloadTypeName(payloadTypeName(this.method));

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConverter;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttOperations;
 import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerErrorHandler;
@@ -135,5 +136,19 @@ public interface MqttListenerEndpoint {
 	 * @return the listener
 	 */
 	MqttMessageListener createMessageListener(MqttConnection connection, MessageConverter messageConverter);
+
+	/**
+	 * Create the listener that processes this endpoint's messages and publishes its
+	 * replies through the given operations, the template of the connection. The default
+	 * implementation ignores the operations.
+	 * @param connection the connection
+	 * @param operations the operations replies are published through
+	 * @param messageConverter the converter for payloads and replies
+	 * @return the listener
+	 */
+	default MqttMessageListener createMessageListener(MqttConnection connection, MqttOperations operations,
+			MessageConverter messageConverter) {
+		return createMessageListener(connection, messageConverter);
+	}
 
 }

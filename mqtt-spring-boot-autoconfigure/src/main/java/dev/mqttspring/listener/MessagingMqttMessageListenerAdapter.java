@@ -1,6 +1,8 @@
 package dev.mqttspring.listener;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,14 +21,16 @@ import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
+import org.springframework.messaging.support.GenericMessage;
 import org.springframework.util.Assert;
 import org.springframework.util.MimeType;
 
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
-import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttOperations;
 import dev.mqttspring.core.MqttQos;
+import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttUserProperty;
 import dev.mqttspring.support.MqttHeaders;
@@ -36,7 +40,8 @@ import dev.mqttspring.support.MqttHeaders;
  * {@link InvocableHandlerMethod}, so that arguments are resolved and converted by the
  * {@code MessageHandlerMethodFactory}, and publishes a non-null return value as the
  * reply: to the MQTT 5 response topic of the request (with its correlation data), else to
- * the default reply topic ({@code @SendTo}).
+ * the default reply topic ({@code @SendTo}), through {@link MqttOperations} (the template
+ * of the listener's connection, so its validation, metrics and tracing apply).
  *
  * @author mqtt-spring-boot
  */
@@ -53,7 +58,7 @@ public class MessagingMqttMessageListenerAdapter implements MqttMessageListener 
 
 	private final String listenerId;
 
-	private final MqttConnection connection;
+	private final MqttOperations operations;
 
 	private final MessageConverter messageConverter;
 
@@ -71,18 +76,35 @@ public class MessagingMqttMessageListenerAdapter implements MqttMessageListener 
 	 * Create a new adapter.
 	 * @param handlerMethod the method to invoke
 	 * @param listenerId the listener id
-	 * @param connection the connection replies are published through
+	 * @param operations the operations (template) replies are published through
 	 * @param messageConverter the converter for reply payloads
 	 */
 	public MessagingMqttMessageListenerAdapter(InvocableHandlerMethod handlerMethod, String listenerId,
-			MqttConnection connection, MessageConverter messageConverter) {
+			MqttOperations operations, MessageConverter messageConverter) {
 		Assert.notNull(handlerMethod, "'handlerMethod' must not be null");
-		Assert.notNull(connection, "'connection' must not be null");
+		Assert.notNull(operations, "'operations' must not be null");
 		Assert.notNull(messageConverter, "'messageConverter' must not be null");
 		this.handlerMethod = handlerMethod;
 		this.listenerId = listenerId;
-		this.connection = connection;
+		this.operations = operations;
 		this.messageConverter = messageConverter;
+	}
+
+	/**
+	 * Create a new adapter that publishes replies through a plain {@link MqttTemplate} on
+	 * the connection.
+	 * @param handlerMethod the method to invoke
+	 * @param listenerId the listener id
+	 * @param connection the connection replies are published through
+	 * @param messageConverter the converter for reply payloads
+	 * @deprecated in favor of
+	 * {@link #MessagingMqttMessageListenerAdapter(InvocableHandlerMethod, String, MqttOperations, MessageConverter)}
+	 * with the connection's template
+	 */
+	@Deprecated(since = "0.1.0")
+	public MessagingMqttMessageListenerAdapter(InvocableHandlerMethod handlerMethod, String listenerId,
+			MqttConnection connection, MessageConverter messageConverter) {
+		this(handlerMethod, listenerId, new MqttTemplate(connection, messageConverter), messageConverter);
 	}
 
 	/**
@@ -183,38 +205,43 @@ public class MessagingMqttMessageListenerAdapter implements MqttMessageListener 
 			Object type = converted.getHeaders().get(MessageHeaders.CONTENT_TYPE);
 			contentType = (type instanceof MimeType mime) ? mime : (type instanceof String text) ? MimeType.valueOf(text) : null;
 		}
-		int qos = request.getQos();
-		boolean retain = false;
-		MqttMessageProperties.Builder properties = MqttMessageProperties.builder();
+		Map<String, Object> replyHeaders = new HashMap<>();
+		replyHeaders.put(MqttHeaders.TOPIC, topic);
+		replyHeaders.put(MqttHeaders.QOS, request.getQos());
+		replyHeaders.put(MqttHeaders.RETAIN, false);
 		if (contentType != null) {
-			properties.contentType(contentType.toString());
+			replyHeaders.put(MqttHeaders.CONTENT_TYPE, contentType.toString());
 		}
-		if (responseTopic != null || requestProperties.getCorrelationData() != null) {
-			properties.correlationData(requestProperties.getCorrelationData());
+		if (requestProperties.getCorrelationData() != null) {
+			replyHeaders.put(MqttHeaders.CORRELATION_DATA, requestProperties.getCorrelationData());
 		}
+		List<MqttUserProperty> userProperties = new ArrayList<>();
 		if (headers != null) {
 			if (headers.get(MqttHeaders.QOS) instanceof Integer headerQos) {
 				MqttQos.validate(headerQos, "Reply QoS of listener '" + this.listenerId + "'");
-				qos = headerQos;
+				replyHeaders.put(MqttHeaders.QOS, headerQos);
 			}
 			if (headers.get(MqttHeaders.RETAIN) instanceof Boolean headerRetain) {
-				retain = headerRetain;
+				replyHeaders.put(MqttHeaders.RETAIN, headerRetain);
 			}
 			if (headers.get(MqttHeaders.CONTENT_TYPE) instanceof String headerContentType) {
-				properties.contentType(headerContentType);
+				replyHeaders.put(MqttHeaders.CONTENT_TYPE, headerContentType);
 			}
-			Object userProperties = headers.get(MqttHeaders.USER_PROPERTIES);
-			if (userProperties instanceof Map<?, ?> map) {
-				map.forEach((name, value) -> properties.userProperty(String.valueOf(name), String.valueOf(value)));
+			Object userHeader = headers.get(MqttHeaders.USER_PROPERTIES);
+			if (userHeader instanceof Map<?, ?> map) {
+				map.forEach((name, value) -> userProperties.add(new MqttUserProperty(String.valueOf(name), String.valueOf(value))));
 			}
-			else if (userProperties instanceof List<?> list) {
+			else if (userHeader instanceof List<?> list) {
 				list.stream().filter(MqttUserProperty.class::isInstance).map(MqttUserProperty.class::cast)
-					.forEach((property) -> properties.userProperty(property.name(), property.value()));
+					.forEach(userProperties::add);
 			}
+		}
+		if (!userProperties.isEmpty()) {
+			replyHeaders.put(MqttHeaders.USER_PROPERTIES, userProperties);
 		}
 		MqttTopics.validateTopicName(topic);
 		try {
-			this.connection.publish(new MqttOutboundMessage(topic, bytes, qos, retain, properties.build()))
+			this.operations.publish(new GenericMessage<>(bytes, replyHeaders))
 				.get(this.replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException ex) {
