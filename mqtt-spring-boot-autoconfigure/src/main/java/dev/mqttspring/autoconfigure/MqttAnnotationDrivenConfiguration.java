@@ -1,7 +1,5 @@
 package dev.mqttspring.autoconfigure;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -50,21 +48,25 @@ class MqttAnnotationDrivenConfiguration {
 			MqttConnection connection, ObjectProvider<MqttOperations> operations,
 			@Qualifier(MqttAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter messageConverter) {
 		DefaultMqttListenerContainerFactory factory = new DefaultMqttListenerContainerFactory(connection,
-				operations(connection, operations.getIfUnique(), messageConverter), messageConverter);
+				operations(connection, operations, messageConverter), messageConverter);
 		configurer.configure(factory);
 		return factory;
 	}
 
 	/**
-	 * The operations replies and dead letters go through: the connection's template, else
-	 * a plain template on the connection.
+	 * The operations replies and dead letters go through: the single {@link MqttOperations}
+	 * bean, else the first template on the connection, else a plain template on it.
 	 */
-	static MqttOperations operations(MqttConnection connection, @Nullable MqttOperations operations,
+	static MqttOperations operations(MqttConnection connection, ObjectProvider<MqttOperations> operations,
 			MessageConverter messageConverter) {
-		if (operations == null || (operations instanceof MqttTemplate template && template.getConnection() != connection)) {
-			return new MqttTemplate(connection, messageConverter);
+		MqttOperations unique = operations.getIfUnique();
+		if (unique != null && !(unique instanceof MqttTemplate template && template.getConnection() != connection)) {
+			return unique;
 		}
-		return operations;
+		return operations.orderedStream()
+			.filter((candidate) -> candidate instanceof MqttTemplate template && template.getConnection() == connection)
+			.findFirst()
+			.orElseGet(() -> new MqttTemplate(connection, messageConverter));
 	}
 
 	@Bean(MqttListenerEndpointRegistry.BEAN_NAME)

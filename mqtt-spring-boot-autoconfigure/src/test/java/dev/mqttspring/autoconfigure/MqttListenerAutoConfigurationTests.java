@@ -24,8 +24,10 @@ import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttRetainHandling;
 import dev.mqttspring.core.MqttSubscriptionOptions;
+import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MqttAckMode;
+import dev.mqttspring.listener.MqttContainerErrorHandler;
 import dev.mqttspring.listener.MqttListenerContainer;
 import dev.mqttspring.listener.MqttOrderingKeyResolver;
 
@@ -96,6 +98,32 @@ class MqttListenerAutoConfigurationTests {
 		properties.getListener().getRetry().setMaxAttempts(2);
 		assertThat(MqttListenerContainerFactoryConfigurer.backOff(properties.getListener().getRetry()))
 			.isInstanceOf(ExponentialBackOff.class);
+	}
+
+	@Test
+	void containersPublishThroughTheTemplateAndUseTheDefaultErrorHandlingWithoutABean() {
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.topic=a/b")
+			.withUserConfiguration(OneListener.class)
+			.run((context) -> {
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				assertThat(context.getBean("mqttListenerContainerFactory", DefaultMqttListenerContainerFactory.class)
+					.getOperations()).isSameAs(template);
+				MqttListenerContainer container = context.getBean(MqttListenerEndpointRegistry.class).getListenerContainer("one");
+				assertThat(container).extracting("operations").isSameAs(template);
+				assertThat(container).extracting("containerErrorHandler").isNull();
+			});
+	}
+
+	@Test
+	void singleContainerErrorHandlerBeanIsAppliedToContainers() {
+		MqttContainerErrorHandler handler = (message, exception, context) -> true;
+		this.runner.withPropertyValues("mqtt.listener.auto-startup=false", "test.topic=a/b")
+			.withBean(MqttContainerErrorHandler.class, () -> handler)
+			.withUserConfiguration(OneListener.class)
+			.run((context) -> {
+				MqttListenerContainer container = context.getBean(MqttListenerEndpointRegistry.class).getListenerContainer("one");
+				assertThat(container).extracting("containerErrorHandler").isSameAs(handler);
+			});
 	}
 
 	@Test
