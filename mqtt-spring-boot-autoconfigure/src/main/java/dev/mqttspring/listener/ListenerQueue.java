@@ -13,7 +13,7 @@ import dev.mqttspring.core.MqttInboundMessage;
 /**
  * The messages of one {@link DefaultMqttListenerContainer}: queued per ordering key, taken
  * in arrival order among the keys no worker holds, and acknowledged in arrival order. Not
- * thread-safe: the container guards it with its queue lock.
+ * thread-safe: {@link ListenerWorkers} guards it with its lock.
  * <p>
  * <b>Order.</b> A key is held by one worker from the moment it takes the key's oldest
  * message until it finished it; the next message of a free key is the oldest queued

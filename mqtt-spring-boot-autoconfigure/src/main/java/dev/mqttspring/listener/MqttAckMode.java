@@ -8,14 +8,9 @@ import org.jspecify.annotations.Nullable;
  * When a listener container acknowledges a QoS 1/2 message to the broker (PUBACK for QoS
  * 1, PUBREC for QoS 2, as far as the client library leaves it to the application). A
  * message dispatched to several listeners is acknowledged once each of them did.
- * <p>
- * The trade-off is what an application crash can lose. A message acknowledged on
- * receipt and still queued or in progress when the process dies is not sent again by the
- * broker; one acknowledged after processing is, when the session is kept
- * ({@code mqtt.clean-start=false}). On the other hand, MQTT acknowledges in arrival order
- * on the HiveMQ client, so there a message held until processed holds back the
- * acknowledgements, and once the broker's in-flight window is full the messages, of every
- * other listener of the connection.
+ * The trade-off (what an application crash can lose, against one slow listener holding
+ * back the acknowledgements of the others) is explained in the guide, "Acknowledgement
+ * modes".
  *
  * @author mqtt-spring-boot
  * @see DefaultMqttListenerContainer#setAckMode(MqttAckMode)
