@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +32,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.mqttspring.client.internal.ConnectWatchdog;
+import dev.mqttspring.client.internal.KeepAliveProbe;
+import dev.mqttspring.client.internal.KeepAliveWatchdog;
+import dev.mqttspring.client.internal.ReconnectScheduler;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectException;
 import dev.mqttspring.core.MqttConnection;
@@ -70,18 +73,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * Lifecycle phase: after an embedded broker, before listener containers.
 	 */
 	public static final int PHASE = Integer.MAX_VALUE - 2000;
-
-	private static final Duration STABLE_CONNECTION = Duration.ofSeconds(10);
-
-	/**
-	 * A connection lost after at least this long is tried again at once; one lost sooner
-	 * (a broker that accepts and drops) waits the back-off, so that it cannot loop hot.
-	 */
-	private static final Duration IMMEDIATE_RECONNECT_AFTER = Duration.ofSeconds(2);
-
-	private static final int MAX_SETTLE_CHECKS = 100;
-
-	private static final long SETTLE_CHECK_MILLIS = 20;
 
 	private static final int MAX_PARKED = 10_000;
 
@@ -172,17 +163,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private volatile Instant connectedAt = Instant.EPOCH;
 
-	private int failedAttempts;
+	/** Replaced at each start, which reads the back-off settings again. */
+	private volatile ReconnectScheduler reconnect;
 
-	private int settleChecks;
-
-	private @Nullable ScheduledFuture<?> reconnectTask;
-
-	private @Nullable ScheduledFuture<?> keepAliveTask;
-
-	private @Nullable KeepAliveWatch keepAliveWatch;
-
-	private volatile @Nullable String keepAliveLoss;
+	private final KeepAliveWatchdog keepAlive;
 
 	/** What the credentials provider returned for the current attempt or connection. */
 	private volatile @Nullable MqttCredentials credentials;
@@ -205,6 +189,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
 		this.inboundLimit = new InboundLimit(settings.getMaxInboundPacketSize(), this.logger, settings.getClientId(),
 				settings.getVersion());
+		this.keepAlive = new KeepAliveWatchdog(this.logger, settings.getClientId(),
+				() -> this.running && this.state == MqttConnectionState.CONNECTED);
+		this.reconnect = new ReconnectScheduler(settings.getReconnectMinDelay(), settings.getReconnectMaxDelay());
 		this.scheduler = newScheduler();
 	}
 
@@ -383,7 +370,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				return;
 			}
 			this.running = true;
-			this.failedAttempts = 0;
+			this.reconnect = new ReconnectScheduler(this.settings.getReconnectMinDelay(),
+					this.settings.getReconnectMaxDelay());
 			this.buffer.open();
 			if (this.scheduler.isShutdown()) {
 				// stopped before: stop() shuts the reconnect scheduler down
@@ -473,8 +461,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private void connectFirst() {
 		this.startingUp = true;
 		CompletableFuture<Void> first = attemptConnect();
-		Duration wait = this.settings.getConnectionTimeout().multipliedBy(Math.max(1, this.settings.getServerUris().size()))
-				.plusSeconds(2);
+		Duration wait = connectWatchdog().timeout();
 		try {
 			first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -516,10 +503,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				return;
 			}
 			this.running = false;
-			if (this.reconnectTask != null) {
-				this.reconnectTask.cancel(false);
-				this.reconnectTask = null;
-			}
+			this.reconnect.cancel();
 			cancelKeepAliveWatchdog();
 			cancelRenewal();
 			abandoned = new ArrayList<>(this.buffer.close());
@@ -573,7 +557,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return result;
 		}
 		setState(MqttConnectionState.CONNECTING);
-		java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+		AtomicBoolean settled = new AtomicBoolean();
 		ConnectCallback callback = new ConnectCallback() {
 
 			@Override
@@ -617,28 +601,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return result;
 	}
 
-	/**
-	 * The client library bounds the TCP connect but not the wait for CONNACK: a broker that
-	 * accepts the socket and never answers (restarting, frozen) would leave the connection
-	 * CONNECTING forever. Abort such an attempt and let the reconnect loop try again.
-	 */
-	private void scheduleConnectWatchdog(C current, java.util.concurrent.atomic.AtomicBoolean settled,
-			ConnectCallback callback) {
-		long millis = this.settings.getConnectionTimeout().toMillis() * Math.max(1, this.settings.getServerUris().size())
-				+ 2000;
-		try {
-			this.scheduler.schedule(() -> {
-				if (settled.get() || !this.running) {
-					return;
-				}
-				abortClient(current);
-				callback.failed(new java.util.concurrent.TimeoutException("no CONNACK from the broker within " + millis
-						+ " ms (mqtt.connection-timeout per URL, plus 2 s)"));
-			}, millis, TimeUnit.MILLISECONDS);
-		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
-			// stopping
-		}
+	private void scheduleConnectWatchdog(C current, AtomicBoolean settled, ConnectCallback callback) {
+		connectWatchdog().watch(this.scheduler, settled, () -> this.running, (timeout) -> {
+			abortClient(current);
+			callback.failed(timeout);
+		});
+	}
+
+	private ConnectWatchdog connectWatchdog() {
+		return new ConnectWatchdog(this.settings.getConnectionTimeout(), this.settings.getServerUris().size());
 	}
 
 	private C replaceClient(C stuck) throws Exception {
@@ -1003,8 +974,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return;
 		}
 		// the watchdog dropped the connection: its reason, not the client library's I/O error
-		String keepAlive = this.keepAliveLoss;
-		this.keepAliveLoss = null;
+		String keepAlive = this.keepAlive.takeLoss();
 		String cause = (keepAlive != null) ? keepAlive : reportedCause;
 		this.lastFailure = cause;
 		this.lock.lock();
@@ -1042,54 +1012,25 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private void scheduleReconnect(int reasonCode, String cause, boolean lost) {
 		this.lock.lock();
 		try {
-			if (!this.running || !this.settings.isAutomaticReconnect() || this.scheduler.isShutdown()) {
+			if (!this.running || !this.settings.isAutomaticReconnect() || this.scheduler.isShutdown()
+					|| this.reconnect.isPending()) {
 				return;
 			}
-			if (this.reconnectTask != null && !this.reconnectTask.isDone()) {
-				return;
-			}
-			Duration lasted = Duration.between(this.connectedAt, Instant.now());
-			boolean stable = lasted.compareTo(STABLE_CONNECTION) > 0;
-			if (stable && this.state != MqttConnectionState.CONNECTING) {
-				this.failedAttempts = 0;
-			}
-			long min = this.settings.getReconnectMinDelay().toMillis();
-			long max = Math.max(min, this.settings.getReconnectMaxDelay().toMillis());
-			long actual;
-			if (reasonCode == MqttReasonCodes.SESSION_TAKEN_OVER || reasonCode == MqttReasonCodes.BAD_USER_NAME_OR_PASSWORD
-					|| reasonCode == MqttReasonCodes.NOT_AUTHORIZED) {
-				this.failedAttempts++;
-				actual = withJitter(max);
-			}
-			else if (lost && lasted.compareTo(IMMEDIATE_RECONNECT_AFTER) >= 0) {
-				// the back-off starts afresh: a broker restarted twice a few seconds apart costs
-				// about its downtime both times
-				this.failedAttempts = 0;
-				actual = 0;
-			}
-			else {
-				this.failedAttempts++;
-				actual = withJitter(Math.min(min << Math.min(this.failedAttempts - 1, 20), max));
-			}
-			this.logger.debug("MQTT client '" + getClientId() + "' reconnects in " + actual + " ms (attempt "
-					+ this.failedAttempts + ", last failure: " + cause + ")");
-			this.reconnectTask = this.scheduler.schedule(this::reconnect, actual, TimeUnit.MILLISECONDS);
+			long delay = this.reconnect.nextDelay(reasonCode, lost, Duration.between(this.connectedAt, Instant.now()),
+					this.state == MqttConnectionState.CONNECTING);
+			this.logger.debug("MQTT client '" + getClientId() + "' reconnects in " + delay + " ms (attempt "
+					+ this.reconnect.failedAttempts() + ", last failure: " + cause + ")");
+			this.reconnect.schedule(this.scheduler, this::reconnect, delay);
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	private static long withJitter(long delay) {
-		long jitter = (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
-		return Math.max(10, delay - jitter);
-	}
-
 	private void reconnect() {
 		this.lock.lock();
 		try {
-			// this task is running: a failure reported while it runs must schedule the next one
-			this.reconnectTask = null;
+			this.reconnect.running();
 		}
 		finally {
 			this.lock.unlock();
@@ -1101,120 +1042,41 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		if (current != null && isClientConnected(current)) {
 			// an immediate attempt can run before the client library updated its own state
 			// after reporting the loss (HiveMQ): look again shortly, for a bounded time
-			retryWhenClientSettles();
+			this.lock.lock();
+			try {
+				if (this.running && !this.scheduler.isShutdown()) {
+					this.reconnect.checkAgainWhenSettled(this.scheduler, this::reconnect);
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
 			return;
 		}
-		this.settleChecks = 0;
+		this.reconnect.attempting();
 		attemptConnect();
-	}
-
-	private void retryWhenClientSettles() {
-		this.lock.lock();
-		try {
-			if (!this.running || this.scheduler.isShutdown() || this.settleChecks >= MAX_SETTLE_CHECKS
-					|| (this.reconnectTask != null && !this.reconnectTask.isDone())) {
-				return;
-			}
-			this.settleChecks++;
-			this.reconnectTask = this.scheduler.schedule(this::reconnect, SETTLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
 	// ---- keep-alive watchdog
 
 	/**
-	 * Watch the broker's side of the keep-alive (MQTT 5 3.1.2.10, MQTT 3.1.1 3.1.2.10): when
-	 * nothing arrived for a keep-alive, make sure a PINGREQ is on its way; when nothing
-	 * arrived for 1.5 times the keep-alive, drop the connection. Client libraries check
-	 * only on their own ping tick and notice a frozen broker after up to twice the
-	 * keep-alive. Called under the lock.
+	 * Watch the broker's side of the keep-alive of the new connection. Called under the lock.
 	 */
 	private void startKeepAliveWatchdog(MqttBrokerLimits limits) {
-		cancelKeepAliveWatchdog();
-		this.keepAliveLoss = null;
 		C current = this.client;
 		long seconds = (limits.serverKeepAliveSeconds() >= 0) ? limits.serverKeepAliveSeconds()
 				: this.settings.getKeepAlive().toSeconds();
 		KeepAliveProbe probe = (current != null && seconds > 0) ? keepAliveProbe(current) : null;
-		if (probe == null || probe.lastInboundNanos() == KeepAliveProbe.UNKNOWN) {
-			return;
-		}
-		KeepAliveWatch watch = new KeepAliveWatch(current, probe, seconds);
-		this.keepAliveWatch = watch;
-		scheduleKeepAliveCheck(watch, watch.pingNanos);
-	}
-
-	private void scheduleKeepAliveCheck(KeepAliveWatch watch, long delayNanos) {
-		try {
-			this.keepAliveTask = this.scheduler.schedule(() -> checkKeepAlive(watch), Math.max(delayNanos,
-					KeepAliveWatch.MIN_DELAY_NANOS), TimeUnit.NANOSECONDS);
-		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
-			// stopping
-		}
+		this.keepAlive.start(this.scheduler, probe, seconds, (cause) -> {
+			if (current != null) {
+				abortClient(current);
+			}
+			onConnectionLost(cause, -1);
+		});
 	}
 
 	private void cancelKeepAliveWatchdog() {
-		this.keepAliveWatch = null;
-		if (this.keepAliveTask != null) {
-			this.keepAliveTask.cancel(false);
-			this.keepAliveTask = null;
-		}
-	}
-
-	private void checkKeepAlive(KeepAliveWatch watch) {
-		Runnable action = null;
-		this.lock.lock();
-		try {
-			if (!this.running || this.state != MqttConnectionState.CONNECTED || this.keepAliveWatch != watch) {
-				return;
-			}
-			long now = System.nanoTime();
-			long silent = now - watch.probe.lastInboundNanos();
-			long next;
-			if (silent >= watch.lossNanos) {
-				String cause = this.keepAliveLoss;
-				if (cause == null) {
-					this.keepAliveLoss = "no packet from the broker within 1.5 x keep-alive (" + watch.seconds + " s)";
-					this.logger.debug("MQTT client '" + getClientId() + "' heard nothing from the broker for "
-							+ TimeUnit.NANOSECONDS.toMillis(silent) + " ms; dropping the connection");
-					watch.droppedAt = now;
-					action = watch.probe::drop;
-				}
-				else if (now - watch.droppedAt >= watch.dropGraceNanos) {
-					// the client library did not report the loss of the dropped connection
-					this.keepAliveWatch = null;
-					this.scheduler.execute(() -> {
-						abortClient(watch.client);
-						onConnectionLost(cause, -1);
-					});
-					return;
-				}
-				next = watch.dropGraceNanos / 10;
-			}
-			else if (silent >= watch.pingNanos) {
-				action = watch.probe::ping;
-				next = watch.lossNanos - silent;
-			}
-			else {
-				next = watch.pingNanos - silent;
-			}
-			scheduleKeepAliveCheck(watch, next);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (action != null) {
-			try {
-				action.run();
-			}
-			catch (RuntimeException ex) {
-				this.logger.warn("MQTT keep-alive watchdog of '" + getClientId() + "' failed", ex);
-			}
-		}
+		this.keepAlive.cancel();
 	}
 
 	private MqttBrokerLimits configuredLimits(MqttBrokerLimits limits) {
@@ -2051,67 +1913,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	// ---- types
-
-	/**
-	 * A client library's view of the broker's activity on the current connection, for the
-	 * keep-alive watchdog.
-	 */
-	public interface KeepAliveProbe {
-
-		/**
-		 * The value of {@link #lastInboundNanos()} when the activity is not known.
-		 */
-		long UNKNOWN = Long.MIN_VALUE;
-
-		/**
-		 * Return the {@link System#nanoTime()} at which bytes last arrived from the broker.
-		 * @return the time or {@link #UNKNOWN}, which turns the watchdog off
-		 */
-		long lastInboundNanos();
-
-		/**
-		 * Make sure that a PINGREQ is on its way, unless one is unanswered since the last
-		 * bytes from the broker; called when nothing arrived for a keep-alive. Must not
-		 * block or throw.
-		 */
-		void ping();
-
-		/**
-		 * Drop the network connection so that the client library reports its loss as it
-		 * does for any broken connection. Must not block or throw.
-		 */
-		void drop();
-
-	}
-
-	private final class KeepAliveWatch {
-
-		static final long MIN_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-		final C client;
-
-		final KeepAliveProbe probe;
-
-		final long seconds;
-
-		final long pingNanos;
-
-		final long lossNanos;
-
-		final long dropGraceNanos;
-
-		long droppedAt;
-
-		KeepAliveWatch(C client, KeepAliveProbe probe, long seconds) {
-			this.client = client;
-			this.probe = probe;
-			this.seconds = seconds;
-			this.pingNanos = TimeUnit.SECONDS.toNanos(seconds);
-			this.lossNanos = this.pingNanos * 3 / 2;
-			this.dropGraceNanos = Math.max(TimeUnit.SECONDS.toNanos(2), this.pingNanos / 2);
-		}
-
-	}
 
 	public interface ConnectCallback {
 

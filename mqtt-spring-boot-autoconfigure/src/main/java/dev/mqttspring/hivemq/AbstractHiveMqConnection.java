@@ -38,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.internal.KeepAliveProbe;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 import dev.mqttspring.client.AbstractMqttClientConnection;
 import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
 import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
-import dev.mqttspring.client.AbstractMqttClientConnection.KeepAliveProbe;
+import dev.mqttspring.client.internal.KeepAliveProbe;
 import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
