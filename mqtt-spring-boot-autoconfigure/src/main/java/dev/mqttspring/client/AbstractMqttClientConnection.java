@@ -9,10 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +19,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,10 +28,13 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.mqttspring.client.internal.CallbackThread;
 import dev.mqttspring.client.internal.ConnectWatchdog;
+import dev.mqttspring.client.internal.InboundDispatcher;
 import dev.mqttspring.client.internal.KeepAliveProbe;
 import dev.mqttspring.client.internal.KeepAliveWatchdog;
 import dev.mqttspring.client.internal.ReconnectScheduler;
+import dev.mqttspring.client.internal.SubscriptionRegistry;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectException;
 import dev.mqttspring.core.MqttConnection;
@@ -45,7 +44,6 @@ import dev.mqttspring.core.MqttConnectionState;
 import dev.mqttspring.core.MqttCredentials;
 import dev.mqttspring.core.MqttCredentialsProvider;
 import dev.mqttspring.core.MqttDeliveryException;
-import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
@@ -74,8 +72,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 */
 	public static final int PHASE = Integer.MAX_VALUE - 2000;
 
-	private static final int MAX_PARKED = 10_000;
-
 	private static final Runnable NO_ACK = () -> {
 	};
 
@@ -96,19 +92,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final List<MqttConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final Map<String, FilterEntry> filters = new LinkedHashMap<>();
+	private final SubscriptionRegistry subscriptions = new SubscriptionRegistry();
 
-	private volatile TopicFilterIndex<FilterEntry> dispatchIndex = new TopicFilterIndex<>(Map.of());
-
-	private volatile Map<Integer, FilterEntry> dispatchById = Collections.emptyMap();
-
-	/**
-	 * Whether a filter is detached ({@link #detach}): registered without subscriptions, its
-	 * messages are held unacknowledged.
-	 */
-	private volatile boolean anyDetached;
-
-	private final AtomicInteger subscriptionIds = new AtomicInteger();
+	private final InboundDispatcher inbound;
 
 	private final OfflineBuffer<PendingPublish> buffer;
 
@@ -116,11 +102,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final InboundLimit inboundLimit;
 
-	private final List<Incoming> parked = new ArrayList<>();
-
 	private final java.util.Set<PendingPublish> awaitingResend = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-	private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
 
 	private static final ThreadLocal<Boolean> PUMPING = new ThreadLocal<>();
 
@@ -192,6 +174,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		this.keepAlive = new KeepAliveWatchdog(this.logger, settings.getClientId(),
 				() -> this.running && this.state == MqttConnectionState.CONNECTED);
 		this.reconnect = new ReconnectScheduler(settings.getReconnectMinDelay(), settings.getReconnectMaxDelay());
+		this.inbound = new InboundDispatcher(this.subscriptions, this.lock, this.logger);
 		this.scheduler = newScheduler();
 	}
 
@@ -510,8 +493,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			abandoned.addAll(this.awaitingResend);
 			this.awaitingResend.clear();
 			this.window.reset();
-			this.parked.clear();
-			dropDetached();
+			this.inbound.clear();
+			this.subscriptions.dropDetached();
 			current = this.client;
 			this.client = null;
 		}
@@ -563,7 +546,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			@Override
 			public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
 				if (settled.compareAndSet(false, true)) {
-					asCallback(() -> onConnected(configuredUri(serverUri), sessionPresent, limits));
+					CallbackThread.run(() -> onConnected(configuredUri(serverUri), sessionPresent, limits));
 					result.complete(null);
 				}
 			}
@@ -572,7 +555,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			public void failed(Throwable ex) {
 				if (settled.compareAndSet(false, true)) {
 					MqttConnectException failure = connectFailure(ex);
-					asCallback(() -> onConnectFailed(failure));
+					CallbackThread.run(() -> onConnectFailed(failure));
 					result.completeExceptionally(failure);
 				}
 			}
@@ -772,7 +755,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			}
 			cancelKeepAliveWatchdog();
 			// the broker sends the unacknowledged ones again
-			this.parked.removeIf((parked) -> !parked.keepOnLoss);
+			this.inbound.connectionLost();
 		}
 		finally {
 			this.lock.unlock();
@@ -853,22 +836,13 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.brokerLimits = configuredLimits(limits);
 			this.window.setLimit(Math.min(this.settings.getMaxInflight(), limits.receiveMaximum()));
 			this.lastFailure = null;
-			if (!sessionPresent) {
-				// no session: the broker no longer has the filters of detached subscriptions
-				dropDetached();
-			}
-			List<FilterEntry> toSubscribe = new ArrayList<>();
-			for (FilterEntry entry : this.filters.values()) {
-				if (!sessionPresent || !entry.subscribedInSession) {
-					entry.subscribedInSession = false;
-					toSubscribe.add(entry);
-				}
-			}
+			// without a session the broker no longer has the filters of detached subscriptions
+			List<SubscriptionRegistry.Entry> toSubscribe = this.subscriptions.toSubscribe(sessionPresent);
 			// the SUBSCRIBE packets go out before anything published once the state reads
 			// CONNECTED (a publisher polling the state, a connected(...) listener): without a
 			// session the broker would route those publishes before the filters exist again.
 			// The client libraries only queue them; their acknowledgements take the lock later
-			for (FilterEntry entry : toSubscribe) {
+			for (SubscriptionRegistry.Entry entry : toSubscribe) {
 				sendSubscribe(entry);
 			}
 			setState(MqttConnectionState.CONNECTED);
@@ -899,24 +873,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			catch (java.util.concurrent.RejectedExecutionException ex) {
 				// stopping
 			}
-		}
-	}
-
-	/**
-	 * Run connection callbacks (and the listeners and events they notify) as client-library
-	 * callbacks: a publish made there never waits for buffer room.
-	 */
-	private static void asCallback(Runnable action) {
-		if (IN_CALLBACK.get() != null) {
-			action.run();
-			return;
-		}
-		IN_CALLBACK.set(Boolean.TRUE);
-		try {
-			action.run();
-		}
-		finally {
-			IN_CALLBACK.remove();
 		}
 	}
 
@@ -966,8 +922,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * Called by subclasses when an established connection is lost or closed by the broker.
 	 */
 	protected void onConnectionLost(String reportedCause, int reasonCode) {
-		if (IN_CALLBACK.get() == null) {
-			asCallback(() -> onConnectionLost(reportedCause, reasonCode));
+		if (!CallbackThread.isCurrent()) {
+			CallbackThread.run(() -> onConnectionLost(reportedCause, reasonCode));
 			return;
 		}
 		if (!this.running) {
@@ -982,7 +938,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			cancelKeepAliveWatchdog();
 			cancelRenewal();
 			// the broker sends the unacknowledged ones again
-			this.parked.removeIf((parked) -> !parked.keepOnLoss);
+			this.inbound.connectionLost();
 			setState(MqttConnectionState.DISCONNECTED);
 		}
 		finally {
@@ -1114,7 +1070,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		// a client-library thread (a delivery or completion callback) never waits: it is the
 		// thread that must run for room to appear (a reconnect, acknowledgements)
-		boolean callback = IN_CALLBACK.get() != null;
+		boolean callback = CallbackThread.isCurrent();
 		// sent at once when connected, nothing waits and an in-flight slot is free; else it
 		// waits its turn in the buffer, which sends it when a slot frees (never blocking a thread there)
 		boolean[] slot = new boolean[1];
@@ -1337,13 +1293,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 				@Override
 				public void completed(int reasonCode) {
-					IN_CALLBACK.set(Boolean.TRUE);
-					try {
-						complete(reasonCode);
-					}
-					finally {
-						IN_CALLBACK.remove();
-					}
+					CallbackThread.run(() -> complete(reasonCode));
 				}
 
 				private void complete(int reasonCode) {
@@ -1359,13 +1309,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 				@Override
 				public void failed(Throwable ex) {
-					IN_CALLBACK.set(Boolean.TRUE);
-					try {
-						fail(ex);
-					}
-					finally {
-						IN_CALLBACK.remove();
-					}
+					CallbackThread.run(() -> fail(ex));
 				}
 
 				private void fail(Throwable ex) {
@@ -1415,38 +1359,20 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public CompletableFuture<MqttSubscriptionResult> subscribe(MqttSubscription subscription) {
-		FilterEntry entry;
+		SubscriptionRegistry.Entry entry;
 		boolean send;
 		CompletableFuture<MqttSubscriptionResult> future = new CompletableFuture<>();
 		this.lock.lock();
 		try {
-			entry = this.filters.get(subscription.getFilter());
-			if (entry != null && !entry.subscriptions.isEmpty()
-					&& !entry.subscriptions.get(0).getOptions().equals(subscription.getOptions())) {
-				MqttSubscription other = entry.subscriptions.get(0);
-				throw new IllegalArgumentException(subscription.getOwner() + " subscribes to '" + subscription.getFilter()
-						+ "' with the subscription options " + subscription.getOptions() + ", but " + other.getOwner()
-						+ " subscribes to the same filter with " + other.getOptions() + " on the same connection '"
-						+ getClientId() + "'. MQTT keeps one subscription per filter and connection, so they cannot "
-						+ "differ: give both the same noLocal, retainAsPublished and retainHandling, or subscribe one "
-						+ "through another connection (mqtt.connections.<name>)");
+			entry = this.subscriptions.add(subscription, getClientId());
+			if (this.inbound.hasParked() && !this.scheduler.isShutdown()) {
+				this.scheduler.execute(this.inbound::redeliverParked);
 			}
-			if (entry == null) {
-				entry = new FilterEntry(subscription.getFilter(), this.subscriptionIds.incrementAndGet());
-				this.filters.put(subscription.getFilter(), entry);
-			}
-			int previousQos = entry.requestedQos();
-			entry.subscriptions.add(subscription);
-			rebuildDispatch();
-			if (!this.parked.isEmpty() && !this.scheduler.isShutdown()) {
-				this.scheduler.execute(this::redeliverParked);
-			}
-			boolean qosRaised = entry.requestedQos() > previousQos;
-			if (entry.subscribedInSession && !qosRaised && entry.result != null) {
-				future.complete(entry.result);
+			MqttSubscriptionResult known = entry.resultOrWait(future);
+			if (known != null) {
+				future.complete(known);
 				return future;
 			}
-			entry.waiting.add(future);
 			send = this.state == MqttConnectionState.CONNECTED;
 		}
 		finally {
@@ -1458,7 +1384,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		return future;
 	}
 
-	private void sendSubscribe(FilterEntry entry) {
+	private void sendSubscribe(SubscriptionRegistry.Entry entry) {
 		C current = this.client;
 		int requested = entry.requestedQos();
 		if (current == null || requested < 0) {
@@ -1466,32 +1392,32 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		// mqtt.max-qos caps subscriptions too (AWS IoT, Azure IoT Hub refuse QoS 2)
 		int qos = Math.min(requested, this.settings.getMaxQos());
-		int id = this.brokerLimits.subscriptionIdentifiersAvailable() ? entry.id : 0;
-		if (MqttTopics.isShared(entry.filter) && !this.brokerLimits.sharedSubscriptionAvailable()) {
+		int id = this.brokerLimits.subscriptionIdentifiersAvailable() ? entry.id() : 0;
+		if (MqttTopics.isShared(entry.filter()) && !this.brokerLimits.sharedSubscriptionAvailable()) {
 			// a SUBSCRIBE to a shared filter would be a protocol error on this broker
-			this.logger.error("Listener(s) " + entry.owners() + " subscribe to the shared subscription '" + entry.filter
+			this.logger.error("Listener(s) " + entry.owners() + " subscribe to the shared subscription '" + entry.filter()
 					+ "', but the broker announced in its CONNACK that it does not support shared subscriptions "
 					+ "(Shared Subscription Available = 0); the subscription is refused without sending it. Remove 'group' "
 					+ "(each instance then receives every message) or use a broker with shared subscriptions");
-			onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, 0x9E));
+			onSubscribed(entry, new MqttSubscriptionResult(entry.filter(), qos, 0x9E));
 			return;
 		}
 		try {
-			subscribeClient(current, entry.filter, qos, id, entry.options(), new SubscribeCallback() {
+			subscribeClient(current, entry.filter(), qos, id, entry.options(), new SubscribeCallback() {
 
 				@Override
 				public void subscribed(int reasonCode) {
-					onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, reasonCode));
+					onSubscribed(entry, new MqttSubscriptionResult(entry.filter(), qos, reasonCode));
 				}
 
 				@Override
 				public void failed(Throwable ex) {
 					int code = reasonCodeOf(ex);
 					if (code >= 0x80) {
-						onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, code));
+						onSubscribed(entry, new MqttSubscriptionResult(entry.filter(), qos, code));
 					}
 					else {
-						AbstractMqttClientConnection.this.logger.warn("Subscribing to '" + entry.filter + "' failed: " + describe(ex)
+						AbstractMqttClientConnection.this.logger.warn("Subscribing to '" + entry.filter() + "' failed: " + describe(ex)
 								+ "; it is retried after the next reconnect");
 					}
 				}
@@ -1500,38 +1426,35 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		catch (IllegalArgumentException ex) {
 			// the client refuses locally, e.g. a broker without shared or wildcard subscriptions
-			int code = MqttTopics.isShared(entry.filter) ? 0x9E : 0xA2;
+			int code = MqttTopics.isShared(entry.filter()) ? 0x9E : 0xA2;
 			this.logger.debug("Client refused subscription locally: " + ex.getMessage());
-			onSubscribed(entry, new MqttSubscriptionResult(entry.filter, qos, code));
+			onSubscribed(entry, new MqttSubscriptionResult(entry.filter(), qos, code));
 		}
 		catch (Exception ex) {
-			this.logger.warn("Subscribing to '" + entry.filter + "' failed: " + describe(ex)
+			this.logger.warn("Subscribing to '" + entry.filter() + "' failed: " + describe(ex)
 					+ "; it is retried after the next reconnect");
 		}
 	}
 
-	private void onSubscribed(FilterEntry entry, MqttSubscriptionResult result) {
+	private void onSubscribed(SubscriptionRegistry.Entry entry, MqttSubscriptionResult result) {
 		List<CompletableFuture<MqttSubscriptionResult>> waiting;
 		this.lock.lock();
 		try {
-			entry.result = result;
-			entry.subscribedInSession = result.isGranted();
-			waiting = new ArrayList<>(entry.waiting);
-			entry.waiting.clear();
+			waiting = this.subscriptions.subscribed(entry, result);
 		}
 		finally {
 			this.lock.unlock();
 		}
 		if (!result.isGranted()) {
-			this.logger.error("The broker refused the subscription to '" + entry.filter + "' (listeners "
+			this.logger.error("The broker refused the subscription to '" + entry.filter() + "' (listeners "
 					+ entry.owners() + "): " + result.reason());
 		}
 		else if (result.isDowngraded()) {
-			this.logger.warn("The broker granted the subscription to '" + entry.filter + "' with QoS " + result.grantedQos()
+			this.logger.warn("The broker granted the subscription to '" + entry.filter() + "' with QoS " + result.grantedQos()
 					+ " instead of the requested QoS " + result.requestedQos());
 		}
 		else if (this.logger.isDebugEnabled()) {
-			this.logger.debug("Subscribed to '" + entry.filter + "' with QoS " + result.grantedQos());
+			this.logger.debug("Subscribed to '" + entry.filter() + "' with QoS " + result.grantedQos());
 		}
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.subscribed(result));
@@ -1541,20 +1464,15 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public CompletableFuture<Void> unsubscribe(MqttSubscription subscription) {
-		FilterEntry entry;
+		SubscriptionRegistry.Entry entry;
 		boolean send;
 		this.lock.lock();
 		try {
-			entry = this.filters.get(subscription.getFilter());
-			if (entry == null || !entry.subscriptions.remove(subscription)) {
+			entry = this.subscriptions.remove(subscription);
+			if (entry == null) {
 				return CompletableFuture.completedFuture(null);
 			}
-			send = entry.subscriptions.isEmpty();
-			if (send) {
-				this.filters.remove(entry.filter);
-			}
-			rebuildDispatch();
-			send = send && this.state == MqttConnectionState.CONNECTED && entry.subscribedInSession;
+			send = this.state == MqttConnectionState.CONNECTED && entry.isSubscribedInSession();
 		}
 		finally {
 			this.lock.unlock();
@@ -1566,7 +1484,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			return future;
 		}
 		try {
-			unsubscribeClient(current, entry.filter, new CompletionCallback() {
+			unsubscribeClient(current, entry.filter(), new CompletionCallback() {
 
 				@Override
 				public void completed(int reasonCode) {
@@ -1575,14 +1493,14 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 				@Override
 				public void failed(Throwable ex) {
-					future.completeExceptionally(new MqttDeliveryException("Unsubscribing from '" + entry.filter + "' failed: "
+					future.completeExceptionally(new MqttDeliveryException("Unsubscribing from '" + entry.filter() + "' failed: "
 							+ describe(ex), reasonCodeOf(ex), ex));
 				}
 
 			});
 		}
 		catch (Exception ex) {
-			future.completeExceptionally(new MqttDeliveryException("Unsubscribing from '" + entry.filter + "' failed: "
+			future.completeExceptionally(new MqttDeliveryException("Unsubscribing from '" + entry.filter() + "' failed: "
 					+ describe(ex), MqttDeliveryException.NO_REASON_CODE, ex));
 		}
 		return future;
@@ -1592,14 +1510,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	public CompletableFuture<Void> detach(MqttSubscription subscription) {
 		this.lock.lock();
 		try {
-			FilterEntry entry = this.filters.get(subscription.getFilter());
-			if (entry != null && entry.subscriptions.remove(subscription)) {
-				// an entry without subscriptions stays: the broker keeps the filter in the session
-				rebuildDispatch();
-				if (entry.subscriptions.isEmpty() && this.logger.isDebugEnabled()) {
-					this.logger.debug("Subscription to '" + entry.filter + "' (" + subscription.getOwner()
-							+ ") detached; the broker keeps it in the session");
-				}
+			if (this.subscriptions.detach(subscription) && this.logger.isDebugEnabled()) {
+				this.logger.debug("Subscription to '" + subscription.getFilter() + "' (" + subscription.getOwner()
+						+ ") detached; the broker keeps it in the session");
 			}
 		}
 		finally {
@@ -1618,40 +1531,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	public List<SubscriptionState> getSubscriptions() {
 		this.lock.lock();
 		try {
-			List<SubscriptionState> states = new ArrayList<>();
-			for (FilterEntry entry : this.filters.values()) {
-				if (entry.subscriptions.isEmpty()) {
-					continue;
-				}
-				states.add(new SubscriptionState(entry.filter, entry.requestedQos(), entry.owners(), entry.result));
-			}
-			return states;
+			return this.subscriptions.states();
 		}
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	/**
-	 * Forget the filters of detached subscriptions. Called under the lock.
-	 */
-	private void dropDetached() {
-		if (this.filters.values().removeIf((entry) -> entry.subscriptions.isEmpty())) {
-			rebuildDispatch();
-		}
-	}
-
-	private void rebuildDispatch() {
-		Map<Integer, FilterEntry> byId = new java.util.HashMap<>();
-		boolean detached = false;
-		for (FilterEntry entry : this.filters.values()) {
-			entry.handlers = entry.subscriptions.toArray(new MqttSubscription[0]);
-			byId.put(entry.id, entry);
-			detached |= entry.handlers.length == 0;
-		}
-		this.dispatchIndex = new TopicFilterIndex<>(this.filters);
-		this.dispatchById = byId;
-		this.anyDetached = detached;
 	}
 
 	// ---- receiving
@@ -1690,8 +1574,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			ack.run();
 			return;
 		}
-		dispatch(new Incoming(topic, payload, qos, retained, duplicate, messageId, properties, ack,
-				!isRedeliveredAfterLoss(qos)));
+		this.inbound.dispatch(new InboundDispatcher.Incoming(topic, payload, qos, retained, duplicate, messageId,
+				properties, ack, !isRedeliveredAfterLoss(qos)));
 	}
 
 	/**
@@ -1709,13 +1593,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		if (this.inboundLimit.fits(size)) {
 			return true;
 		}
-		List<String> owners = new ArrayList<>(2);
-		for (FilterEntry entry : this.dispatchIndex.matches(topic)) {
-			for (MqttSubscription subscription : entry.handlers) {
-				owners.add(subscription.getOwner());
-			}
-		}
-		this.inboundLimit.dropped(topic, size, qos, owners);
+		this.inboundLimit.dropped(topic, size, qos, this.subscriptions.owners(topic));
 		return false;
 	}
 
@@ -1728,159 +1606,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 */
 	protected boolean isRedeliveredAfterLoss(int qos) {
 		return true;
-	}
-
-	private void dispatch(Incoming message) {
-		boolean outer = IN_CALLBACK.get() == null;
-		if (outer) {
-			IN_CALLBACK.set(Boolean.TRUE);
-		}
-		try {
-			List<MqttSubscription> targets = targets(message.topic, message.properties.getSubscriptionIdentifiers());
-			if (targets.isEmpty() || matchesDetached(message.topic)) {
-				park(message);
-				return;
-			}
-			deliver(targets, message);
-		}
-		finally {
-			if (outer) {
-				IN_CALLBACK.remove();
-			}
-		}
-	}
-
-	private List<MqttSubscription> targets(String topic, List<Integer> ids) {
-		List<MqttSubscription> targets = new ArrayList<>(2);
-		if (!ids.isEmpty()) {
-			Map<Integer, FilterEntry> byId = this.dispatchById;
-			for (Integer id : ids) {
-				FilterEntry entry = byId.get(id);
-				if (entry != null && MqttTopics.matches(entry.filter, topic)) {
-					Collections.addAll(targets, entry.handlers);
-				}
-			}
-			if (!targets.isEmpty()) {
-				return targets;
-			}
-		}
-		for (FilterEntry entry : this.dispatchIndex.matches(topic)) {
-			Collections.addAll(targets, entry.handlers);
-		}
-		return targets;
-	}
-
-	private void deliver(List<MqttSubscription> targets, Incoming incoming) {
-		String topic = incoming.topic;
-		Runnable shared = (targets.size() == 1) ? incoming.ack : countdown(targets.size(), incoming.ack);
-		for (MqttSubscription target : targets) {
-			MqttInboundMessage message = new MqttInboundMessage(topic, incoming.payload, incoming.qos, incoming.retained,
-					incoming.duplicate, incoming.messageId, incoming.properties, shared);
-			try {
-				target.getHandler().handleMessage(message);
-			}
-			catch (Throwable ex) {
-				this.logger.error("Handler of subscription '" + target.getFilter() + "' (" + target.getOwner()
-						+ ") threw on the delivery thread; the message on '" + topic + "' is acknowledged and the connection stays up", ex);
-				message.acknowledge();
-			}
-		}
-	}
-
-	/**
-	 * Keep a QoS 1/2 message that no subscription matches yet (a persistent session
-	 * delivers queued messages before the listeners subscribed again) without
-	 * acknowledging it, until a subscription that matches it is added.
-	 */
-	private void park(Incoming parked) {
-		if (parked.qos == 0) {
-			if (this.logger.isDebugEnabled()) {
-				this.logger.debug("No subscription matches a QoS 0 message on '" + parked.topic + "'; it is discarded");
-			}
-			return;
-		}
-		boolean overflow = false;
-		boolean detached = false;
-		List<MqttSubscription> late;
-		this.lock.lock();
-		try {
-			// subscribe() adds the filter under this lock: look again, or a subscription added
-			// since dispatch() looked would miss this message until the next subscribe
-			late = matchesDetached(parked.topic) ? List.of()
-					: targets(parked.topic, parked.properties.getSubscriptionIdentifiers());
-			if (late.isEmpty()) {
-				detached = matchesDetached(parked.topic);
-				overflow = this.parked.size() >= MAX_PARKED;
-				if (!overflow) {
-					this.parked.add(parked);
-				}
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (!late.isEmpty()) {
-			deliver(late, parked);
-			return;
-		}
-		if (overflow && detached) {
-			this.logger.warn("The message on '" + parked.topic + "' is for a listener that stopped while the broker keeps "
-					+ "its subscription, and " + MAX_PARKED + " such messages are already held; it is left unacknowledged, "
-					+ "so the broker sends it again on the next connection");
-		}
-		else if (overflow) {
-			this.logger.warn("No subscription matches the message on '" + parked.topic + "' and " + MAX_PARKED
-					+ " unmatched messages are already held; acknowledging it without processing");
-			parked.ack.run();
-		}
-		else if (this.logger.isDebugEnabled()) {
-			this.logger.debug("No subscription matches the message on '" + parked.topic
-					+ "' yet; holding it unacknowledged until a listener subscribes");
-		}
-	}
-
-	private void redeliverParked() {
-		List<Incoming> candidates;
-		this.lock.lock();
-		try {
-			if (this.parked.isEmpty()) {
-				return;
-			}
-			candidates = new ArrayList<>(this.parked);
-			this.parked.clear();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		for (Incoming p : candidates) {
-			dispatch(p);
-		}
-	}
-
-	/**
-	 * Whether a detached filter matches the topic: the message is held for the detached
-	 * subscription, and for every other matching one too, because one acknowledgement
-	 * settles the message for all of them.
-	 */
-	private boolean matchesDetached(String topic) {
-		if (!this.anyDetached) {
-			return false;
-		}
-		for (FilterEntry entry : this.dispatchIndex.matches(topic)) {
-			if (entry.handlers.length == 0) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static Runnable countdown(int count, Runnable action) {
-		AtomicInteger remaining = new AtomicInteger(count);
-		return () -> {
-			if (remaining.decrementAndGet() == 0) {
-				action.run();
-			}
-		};
 	}
 
 	private void acknowledge(int messageId, int qos) {
@@ -1939,17 +1664,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	/**
-	 * A received message on its way to the subscriptions (held in {@code parked} while none
-	 * matches).
-	 * @param ack acknowledges it once every matching subscription is done with it
-	 * @param keepOnLoss whether to hold it across a connection loss (the broker does not
-	 * send it again)
-	 */
-	private record Incoming(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
-			MqttMessageProperties properties, Runnable ack, boolean keepOnLoss) {
-	}
-
-	/**
 	 * A publish and its future. Identity matters, not content: two publishes of equal
 	 * messages are two publishes (and identity hashing keeps the completion path from
 	 * hashing the message).
@@ -1983,54 +1697,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.message = message;
 			this.future = future;
 			this.bytes = (long) message.payload().length + message.topic().length();
-		}
-
-	}
-
-	private static final class FilterEntry {
-
-		final String filter;
-
-		final int id;
-
-		final List<MqttSubscription> subscriptions = new ArrayList<>(1);
-
-		final List<CompletableFuture<MqttSubscriptionResult>> waiting = new ArrayList<>(1);
-
-		volatile MqttSubscription[] handlers = new MqttSubscription[0];
-
-		boolean subscribedInSession;
-
-		MqttSubscriptionOptions lastOptions = MqttSubscriptionOptions.DEFAULTS;
-
-		@Nullable MqttSubscriptionResult result;
-
-		FilterEntry(String filter, int id) {
-			this.filter = filter;
-			this.id = id;
-		}
-
-		int requestedQos() {
-			int qos = -1;
-			for (MqttSubscription subscription : this.subscriptions) {
-				qos = Math.max(qos, subscription.getQos());
-			}
-			return qos;
-		}
-
-		List<String> owners() {
-			return this.subscriptions.stream().map(MqttSubscription::getOwner).toList();
-		}
-
-		/**
-		 * The options of the filter's subscriptions (all equal, see subscribe()); those of
-		 * the last one when a detached subscription is subscribed again.
-		 */
-		MqttSubscriptionOptions options() {
-			if (!this.subscriptions.isEmpty()) {
-				this.lastOptions = this.subscriptions.get(0).getOptions();
-			}
-			return this.lastOptions;
 		}
 
 	}

@@ -1,0 +1,158 @@
+package dev.mqttspring.client.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.Test;
+
+import dev.mqttspring.core.MqttInboundMessage;
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttSubscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InboundDispatcher}.
+ */
+class InboundDispatcherTests {
+
+	private final SubscriptionRegistry registry = new SubscriptionRegistry();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final InboundDispatcher dispatcher = new InboundDispatcher(this.registry, this.lock,
+			LogFactory.getLog(getClass()), 3);
+
+	private final AtomicInteger acks = new AtomicInteger();
+
+	@Test
+	void messageGoesToEveryMatchingSubscriptionOnceAndIsAcknowledgedWhenAllAreDone() {
+		List<MqttInboundMessage> plus = new CopyOnWriteArrayList<>();
+		List<MqttInboundMessage> hash = new CopyOnWriteArrayList<>();
+		this.registry.add(new MqttSubscription("a/+", 1, plus::add, "plus"), "client");
+		this.registry.add(new MqttSubscription("a/#", 1, hash::add, "hash"), "client");
+		this.dispatcher.dispatch(incoming("a/b", 1, true));
+		assertThat(plus).singleElement().satisfies((message) -> assertThat(message.getTopic()).isEqualTo("a/b"));
+		assertThat(hash).hasSize(1);
+		plus.get(0).acknowledge();
+		assertThat(this.acks).hasValue(0);
+		hash.get(0).acknowledge();
+		assertThat(this.acks).hasValue(1);
+	}
+
+	@Test
+	void handlersRunAsClientLibraryCallbacks() {
+		List<Boolean> seen = new CopyOnWriteArrayList<>();
+		this.registry.add(new MqttSubscription("a", 1, (message) -> seen.add(CallbackThread.isCurrent()), "one"), "client");
+		this.dispatcher.dispatch(incoming("a", 1, true));
+		assertThat(seen).containsExactly(true);
+	}
+
+	@Test
+	void handlerThatThrowsAcknowledgesItsShareAndOthersStillGetTheMessage() {
+		List<MqttInboundMessage> other = new CopyOnWriteArrayList<>();
+		this.registry.add(new MqttSubscription("a", 1, (message) -> {
+			throw new IllegalStateException("boom");
+		}, "failing"), "client");
+		this.registry.add(new MqttSubscription("a/#", 1, other::add, "other"), "client");
+		this.dispatcher.dispatch(incoming("a", 1, true));
+		assertThat(other).hasSize(1);
+		other.get(0).acknowledge();
+		assertThat(this.acks).hasValue(1);
+	}
+
+	@Test
+	void unmatchedQosZeroMessageIsDiscarded() {
+		this.dispatcher.dispatch(incoming("a", 0, true));
+		assertThat(parked()).isZero();
+	}
+
+	@Test
+	void unmatchedMessageIsParkedUnacknowledgedAndDeliveredWhenASubscriptionIsAdded() {
+		this.dispatcher.dispatch(incoming("a", 1, true));
+		assertThat(parked()).isEqualTo(1);
+		assertThat(this.acks).hasValue(0);
+		List<MqttInboundMessage> received = new CopyOnWriteArrayList<>();
+		this.registry.add(new MqttSubscription("a", 1, received::add, "late"), "client");
+		this.dispatcher.redeliverParked();
+		assertThat(received).hasSize(1);
+		received.get(0).acknowledge();
+		assertThat(this.acks).hasValue(1);
+		assertThat(parked()).isZero();
+	}
+
+	@Test
+	void messageForADetachedSubscriptionIsHeldEvenWhenAnotherMatches() {
+		MqttSubscription stopped = new MqttSubscription("a/+", 1, (message) -> {
+		}, "stopped");
+		List<MqttInboundMessage> running = new CopyOnWriteArrayList<>();
+		this.registry.add(stopped, "client");
+		this.registry.add(new MqttSubscription("a/b", 1, running::add, "running"), "client");
+		this.registry.detach(stopped);
+		this.dispatcher.dispatch(incoming("a/b", 1, true));
+		assertThat(running).isEmpty();
+		assertThat(parked()).isEqualTo(1);
+	}
+
+	@Test
+	void overflowAcknowledgesUnmatchedMessagesButLeavesThoseOfDetachedSubscriptions() {
+		for (int i = 0; i < 3; i++) {
+			this.dispatcher.dispatch(incoming("x", 1, true));
+		}
+		this.dispatcher.dispatch(incoming("x", 1, true));
+		assertThat(this.acks).hasValue(1);
+		MqttSubscription stopped = new MqttSubscription("d", 1, (message) -> {
+		}, "stopped");
+		this.registry.add(stopped, "client");
+		this.registry.detach(stopped);
+		this.dispatcher.dispatch(incoming("d", 1, true));
+		assertThat(this.acks).hasValue(1);
+		assertThat(parked()).isEqualTo(3);
+	}
+
+	@Test
+	void connectionLossForgetsTheMessagesTheBrokerSendsAgainAndStopForgetsAll() {
+		this.dispatcher.dispatch(incoming("a", 1, true));
+		this.dispatcher.dispatch(incoming("b", 1, false));
+		this.lock.lock();
+		try {
+			this.dispatcher.connectionLost();
+			assertThat(this.dispatcher.parkedCount()).isEqualTo(1);
+			this.dispatcher.clear();
+			assertThat(this.dispatcher.hasParked()).isFalse();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Test
+	void countdownRunsTheActionOnTheLastCall() {
+		Runnable countdown = InboundDispatcher.countdown(3, this.acks::incrementAndGet);
+		countdown.run();
+		countdown.run();
+		assertThat(this.acks).hasValue(0);
+		countdown.run();
+		assertThat(this.acks).hasValue(1);
+	}
+
+	private int parked() {
+		this.lock.lock();
+		try {
+			return this.dispatcher.parkedCount();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private InboundDispatcher.Incoming incoming(String topic, int qos, boolean redelivered) {
+		return new InboundDispatcher.Incoming(topic, "x".getBytes(StandardCharsets.UTF_8), qos, false, false, 1,
+				MqttMessageProperties.NONE, this.acks::incrementAndGet, !redelivered);
+	}
+
+}
