@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +32,7 @@ import dev.mqttspring.client.internal.ConnectWatchdog;
 import dev.mqttspring.client.internal.InboundDispatcher;
 import dev.mqttspring.client.internal.KeepAliveProbe;
 import dev.mqttspring.client.internal.KeepAliveWatchdog;
+import dev.mqttspring.client.internal.OutboundFlow;
 import dev.mqttspring.client.internal.ReconnectScheduler;
 import dev.mqttspring.client.internal.SubscriptionRegistry;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -96,36 +96,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final InboundDispatcher inbound;
 
-	private final OfflineBuffer<PendingPublish> buffer;
-
-	private final InflightWindow window;
+	private final OutboundFlow outbound;
 
 	private final InboundLimit inboundLimit;
 
-	private final java.util.Set<PendingPublish> awaitingResend = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-	private static final ThreadLocal<Boolean> PUMPING = new ThreadLocal<>();
-
-	/**
-	 * Held from taking a publish for sending until the client library has it, so that the
-	 * publishes of one thread reach the client in the order they were made even when the
-	 * publishing thread and a completion thread send at the same time.
-	 */
-	private final ReentrantLock sendOrder = new ReentrantLock();
-
-	/**
-	 * Set by a thread that found the buffer to be drained while another thread held
-	 * {@code sendOrder}: the holder drains again before it leaves (a client-library thread
-	 * never waits for the lock).
-	 */
-	private final AtomicBoolean pumpRequested = new AtomicBoolean();
-
 	private final AtomicLong reconnects = new AtomicLong();
-
-	/** The durable outbox (mqtt.outbox.*); open while running. */
-	private volatile @Nullable FileOutbox outbox;
-
-	private final AtomicLong outboxReplayed = new AtomicLong();
 
 	private volatile MqttConnectionState state = MqttConnectionState.STOPPED;
 
@@ -165,9 +140,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 					+ "packets: MQTT 5 enhanced authentication needs MQTT 5 and the HiveMQ client library");
 		}
 		this.settings = settings;
-		this.window = new InflightWindow(settings.getMaxInflight());
-		this.buffer = new OfflineBuffer<>((pending) -> pending.bytes, settings.getOfflineBufferMemory(),
-				settings.getOfflineBufferSize());
+		this.outbound = new OutboundFlow(settings, new OutboundLink(), this.logger);
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
 		this.inboundLimit = new InboundLimit(settings.getMaxInboundPacketSize(), this.logger, settings.getClientId(),
 				settings.getVersion());
@@ -355,7 +328,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.running = true;
 			this.reconnect = new ReconnectScheduler(this.settings.getReconnectMinDelay(),
 					this.settings.getReconnectMaxDelay());
-			this.buffer.open();
 			if (this.scheduler.isShutdown()) {
 				// stopped before: stop() shuts the reconnect scheduler down
 				this.scheduler = newScheduler();
@@ -382,13 +354,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	private void openOutbox() {
-		java.nio.file.Path directory = this.settings.getOutboxDirectory();
-		if (directory == null) {
-			return;
-		}
-		FileOutbox opened;
 		try {
-			opened = FileOutbox.open(directory, this.settings.getOutboxMaxSize(), this.settings.getOutboxSyncInterval());
+			this.outbound.open(this.scheduler);
 		}
 		catch (RuntimeException ex) {
 			this.running = false;
@@ -399,46 +366,10 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			}
 			throw ex;
 		}
-		this.outbox = opened;
-		long interval = this.settings.getOutboxSyncInterval().toMillis();
-		if (interval > 0) {
-			this.scheduler.scheduleWithFixedDelay(() -> {
-				try {
-					opened.syncNow();
-				}
-				catch (RuntimeException ex) {
-					this.logger.warn("Syncing the outbox of '" + getClientId() + "' failed: " + ex.getMessage());
-				}
-			}, interval, interval, TimeUnit.MILLISECONDS);
-		}
 	}
 
-	/**
-	 * Send again, in their order, the publishes an earlier run left in the outbox without an
-	 * acknowledgement; on a thread of its own, as they may wait for room in the buffer.
-	 */
 	private void replayOutbox() {
-		FileOutbox current = this.outbox;
-		if (current == null || !this.running) {
-			return;
-		}
-		List<FileOutbox.Replay> replay = current.takeReplay();
-		if (replay.isEmpty()) {
-			return;
-		}
-		this.logger.info("MQTT client '" + getClientId() + "' sends again " + replay.size() + " publishes that an earlier run "
-				+ "left unacknowledged in the outbox " + current.directory());
-		Thread thread = new Thread(() -> {
-			for (FileOutbox.Replay entry : replay) {
-				if (!this.running) {
-					return;
-				}
-				this.outboxReplayed.incrementAndGet();
-				publish(entry.message(), entry.id());
-			}
-		}, "mqtt-outbox-replay-" + getClientId());
-		thread.setDaemon(true);
-		thread.start();
+		this.outbound.replayOutbox();
 	}
 
 	private void connectFirst() {
@@ -478,7 +409,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public void stop() {
-		List<PendingPublish> abandoned;
+		List<OutboundFlow.PendingPublish> abandoned;
 		C current;
 		this.lock.lock();
 		try {
@@ -489,10 +420,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.reconnect.cancel();
 			cancelKeepAliveWatchdog();
 			cancelRenewal();
-			abandoned = new ArrayList<>(this.buffer.close());
-			abandoned.addAll(this.awaitingResend);
-			this.awaitingResend.clear();
-			this.window.reset();
+			abandoned = this.outbound.close();
 			this.inbound.clear();
 			this.subscriptions.dropDetached();
 			current = this.client;
@@ -501,11 +429,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		finally {
 			this.lock.unlock();
 		}
-		for (PendingPublish pending : abandoned) {
-			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
-					+ "' stopped before the message to '" + pending.message.topic() + "' could be sent"
-					+ ((pending.outboxId >= 0) ? "; it stays in the outbox and is sent at the next start" : "")));
-		}
+		this.outbound.abandon(abandoned);
 		if (current != null) {
 			try {
 				if (isClientConnected(current)) {
@@ -519,11 +443,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 				closeClient(current);
 			}
 		}
-		FileOutbox box = this.outbox;
-		this.outbox = null;
-		if (box != null) {
-			box.close();
-		}
+		this.outbound.closeOutbox();
 		setState(MqttConnectionState.STOPPED);
 		this.connectedUri = null;
 		this.scheduler.shutdownNow();
@@ -598,13 +518,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	private C replaceClient(C stuck) throws Exception {
 		this.logger.warn("Replacing the MQTT client of '" + getClientId() + "' after a connect attempt that never completed");
 		closeClient(stuck);
-		for (PendingPublish pending : List.copyOf(this.awaitingResend)) {
-			this.awaitingResend.remove(pending);
-			this.window.release();
-			pending.future.completeExceptionally(new MqttDeliveryException("The MQTT client of '" + getClientId()
-					+ "' was replaced after a connect attempt hung; the message to '" + pending.message.topic()
-					+ "' may not have been delivered"));
-		}
+		this.outbound.clientReplaced();
 		C fresh = createClient();
 		this.lock.lock();
 		try {
@@ -735,10 +649,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		}
 		this.logger.info("MQTT client '" + getClientId() + "' reconnects with fresh credentials before its current ones "
 				+ "expire at " + expiresAt);
-		long deadline = System.nanoTime() + InflightWindow.nanos(this.settings.getShutdownTimeout());
-		while (this.window.inUse() > 0 && System.nanoTime() < deadline && this.running) {
-			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-		}
+		this.outbound.awaitInFlight(this.settings.getShutdownTimeout());
 		try {
 			if (current != null && isClientConnected(current)) {
 				disconnectClient(current, this.settings.getShutdownTimeout());
@@ -834,7 +745,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 			this.sessionPresent = sessionPresent;
 			this.connectedUri = serverUri;
 			this.brokerLimits = configuredLimits(limits);
-			this.window.setLimit(Math.min(this.settings.getMaxInflight(), limits.receiveMaximum()));
+			this.outbound.connected(limits.receiveMaximum());
 			this.lastFailure = null;
 			// without a session the broker no longer has the filters of detached subscriptions
 			List<SubscriptionRegistry.Entry> toSubscribe = this.subscriptions.toSubscribe(sessionPresent);
@@ -864,16 +775,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		for (MqttConnectionListener listener : this.listeners) {
 			safely(() -> listener.connected(serverUri, reconnect, sessionPresent));
 		}
-		// publishers waiting for room may now send directly; the backlog drains as in-flight slots free
-		this.buffer.signal();
-		if (!this.buffer.isEmpty()) {
-			try {
-				this.scheduler.execute(this::pump);
-			}
-			catch (java.util.concurrent.RejectedExecutionException ex) {
-				// stopping
-			}
-		}
+		this.outbound.resume(this.scheduler);
 	}
 
 	private void onConnectFailed(MqttConnectException failure) {
@@ -1054,134 +956,27 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public CompletableFuture<Void> publish(MqttOutboundMessage message) {
-		return publish(message, -1);
+		return this.outbound.publish(message);
 	}
 
-	private CompletableFuture<Void> publish(MqttOutboundMessage message, long replayedId) {
-		PendingPublish pending = new PendingPublish(message, new CompletableFuture<>());
-		if (!this.running) {
-			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
-					+ "' is not started; the message to '" + message.topic() + "' was not sent"));
-			return pending.future;
-		}
-		FileOutbox box = this.outbox;
-		if (box != null && message.qos() > 0 && !keepInOutbox(box, pending, replayedId)) {
-			return pending.future;
-		}
-		// a client-library thread (a delivery or completion callback) never waits: it is the
-		// thread that must run for room to appear (a reconnect, acknowledgements)
-		boolean callback = CallbackThread.isCurrent();
-		// sent at once when connected, nothing waits and an in-flight slot is free; else it
-		// waits its turn in the buffer, which sends it when a slot frees (never blocking a thread there)
-		boolean[] slot = new boolean[1];
-		OfflineBuffer.Outcome outcome;
-		try {
-			outcome = this.buffer.offer(pending, callback ? 0 : InflightWindow.nanos(this.settings.getPublishMaxBlock()),
-					callback, () -> {
-						if (callback || this.state != MqttConnectionState.CONNECTED) {
-							return true;
-						}
-						slot[0] = this.window.tryAcquire();
-						return !slot[0];
-					});
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			pending.future.completeExceptionally(new MqttDeliveryException("Interrupted while waiting for room in the "
-					+ "offline buffer to publish to '" + message.topic() + "'", MqttDeliveryException.NO_REASON_CODE, ex));
-			return pending.future;
-		}
-		switch (outcome) {
-			case NOT_NEEDED -> sendInOrder(pending);
-			case BUFFERED -> {
-				if (this.state == MqttConnectionState.CONNECTED) {
-					pump();
-				}
-			}
-			case FULL -> pending.future.completeExceptionally(new MqttDeliveryException(bufferFull(message)));
-			case TOO_LARGE -> pending.future.completeExceptionally(new MqttDeliveryException("The message to '"
-					+ message.topic() + "' (" + pending.bytes + " bytes) is larger than the whole offline buffer ("
-					+ "mqtt.offline-buffer-memory=" + this.buffer.maxBytes() + " bytes) and the connection is down; it was "
-					+ "not sent. Raise mqtt.offline-buffer-memory or retry when connected"));
-			case CLOSED -> pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '"
-					+ getClientId() + "' stopped; the message to '" + message.topic() + "' was not sent"));
-		}
-		return pending.future;
-	}
-
-	/**
-	 * Write a QoS 1/2 publish to the outbox before it is sent; its record goes when its
-	 * future completes, unless the connection is stopping (sent again at the next start) or
-	 * it is a publish of an earlier run that failed again (kept for the next start).
-	 * @return whether the publish may go on
-	 */
-	private boolean keepInOutbox(FileOutbox box, PendingPublish pending, long replayedId) {
-		boolean replayed = replayedId >= 0;
-		try {
-			pending.outboxId = replayed ? replayedId : box.add(pending.message);
-		}
-		catch (RuntimeException ex) {
-			pending.future.completeExceptionally(new MqttDeliveryException(ex.getMessage(),
-					MqttDeliveryException.NO_REASON_CODE, ex));
-			return false;
-		}
-		long id = pending.outboxId;
-		pending.future.whenComplete((result, ex) -> {
-			if (ex == null || (this.running && !replayed)) {
-				try {
-					box.done(id);
-				}
-				catch (RuntimeException failure) {
-					this.logger.warn("The outbox of '" + getClientId() + "' could not record a completed publish (it may "
-							+ "be sent again at the next start): " + failure.getMessage());
-				}
-			}
-			else if (this.running) {
-				this.logger.warn("A publish to '" + pending.message.topic() + "' left in the outbox by an earlier run failed "
-						+ "again; it stays in the outbox for the next start: " + ex.getMessage());
-			}
-		});
-		return true;
-	}
-
-	private String bufferFull(MqttOutboundMessage message) {
-		String why = (this.state == MqttConnectionState.CONNECTED)
-				? "has all " + this.window.limit() + " in-flight slots taken (the broker acknowledges slower than the application publishes)"
-				: "is not connected (" + ((this.lastFailure != null) ? this.lastFailure : this.state) + ")";
-		return "MQTT client '" + getClientId() + "' " + why + " and its offline buffer stayed full for "
-				+ this.settings.getPublishMaxBlock().toMillis() + " ms (mqtt.template.max-block): "
-				+ this.buffer.messages() + " messages, " + this.buffer.bytes() + " bytes (limits mqtt.offline-buffer-size="
-				+ this.buffer.maxMessages() + ", mqtt.offline-buffer-memory=" + this.buffer.maxBytes() + " bytes); the message"
-				+ " to '" + message.topic() + "' was not sent. Raise mqtt.template.max-block or mqtt.offline-buffer-memory,"
-				+ " or retry when connected";
-	}
-
-	/**
-	 * Return the number of publishes waiting in the offline buffer.
-	 * @return the number
-	 */
 	@Override
 	public int getBufferedMessages() {
-		return this.buffer.messages();
+		return this.outbound.bufferedMessages();
 	}
 
-	/**
-	 * Return the bytes (payload and topic) of the publishes waiting in the offline buffer.
-	 * @return the bytes
-	 */
 	@Override
 	public long getBufferedBytes() {
-		return this.buffer.bytes();
+		return this.outbound.bufferedBytes();
 	}
 
 	@Override
 	public long getBlockedPublishCount() {
-		return this.buffer.blockedCount();
+		return this.outbound.blockedCount();
 	}
 
 	@Override
 	public long getBlockedPublishNanos() {
-		return this.buffer.blockedNanos();
+		return this.outbound.blockedNanos();
 	}
 
 	@Override
@@ -1191,168 +986,82 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public int getOutboxMessages() {
-		FileOutbox box = this.outbox;
-		return (box != null) ? box.pendingMessages() : 0;
+		return this.outbound.outboxMessages();
 	}
 
 	@Override
 	public long getOutboxBytes() {
-		FileOutbox box = this.outbox;
-		return (box != null) ? box.pendingBytes() : 0;
+		return this.outbound.outboxBytes();
 	}
 
 	@Override
 	public long getOutboxReplayed() {
-		return this.outboxReplayed.get();
+		return this.outbound.outboxReplayed();
 	}
 
 	/**
-	 * Send buffered publishes while connected and in-flight slots are free; never blocks.
-	 * Called on connect and whenever a slot is released.
+	 * The outbound flow's view of this connection and its client.
 	 */
-	private void pump() {
-		if (PUMPING.get() != null) {
-			// a completion that ran inside publishClient: the outer loop goes on
-			return;
+	private final class OutboundLink implements OutboundFlow.Link {
+
+		@Override
+		public boolean isRunning() {
+			return AbstractMqttClientConnection.this.running;
 		}
-		this.pumpRequested.set(true);
-		while (this.pumpRequested.get() && this.sendOrder.tryLock()) {
-			PUMPING.set(Boolean.TRUE);
-			try {
-				this.pumpRequested.set(false);
-				while (this.state == MqttConnectionState.CONNECTED && !this.buffer.isEmpty() && this.window.tryAcquire()) {
-					PendingPublish next = this.buffer.poll();
-					if (next == null) {
-						this.window.release();
-						return;
-					}
-					if (!sendWithSlot(next)) {
-						return;
-					}
-				}
+
+		@Override
+		public boolean isConnected() {
+			return AbstractMqttClientConnection.this.state == MqttConnectionState.CONNECTED;
+		}
+
+		@Override
+		public String disconnectedBecause() {
+			String failure = AbstractMqttClientConnection.this.lastFailure;
+			return (failure != null) ? failure : String.valueOf(AbstractMqttClientConnection.this.state);
+		}
+
+		@Override
+		public boolean send(MqttOutboundMessage message, OutboundFlow.Completion completion) throws Exception {
+			C current = AbstractMqttClientConnection.this.client;
+			if (current == null) {
+				return false;
 			}
-			finally {
-				PUMPING.remove();
-				this.sendOrder.unlock();
-			}
-		}
-	}
-
-	/**
-	 * Send a publish that found the buffer empty and got an in-flight slot, after a publish
-	 * that another thread took from the buffer before (the application thread waits for
-	 * that thread's hand-over to the client, which does not block).
-	 */
-	private void sendInOrder(PendingPublish pending) {
-		this.sendOrder.lock();
-		try {
-			sendWithSlot(pending);
-		}
-		finally {
-			this.sendOrder.unlock();
-		}
-		if (this.pumpRequested.get()) {
-			pump();
-		}
-	}
-
-	private void releaseSlot() {
-		this.window.release();
-		if (!this.buffer.isEmpty()) {
-			pump();
-		}
-	}
-
-	/**
-	 * Hand a publish that holds an in-flight slot to the client.
-	 * @return {@code false} if the client was not connected and the publish went back to the
-	 * head of the buffer
-	 */
-	private boolean sendWithSlot(PendingPublish pending) {
-		MqttOutboundMessage message = pending.message;
-		C current = this.client;
-		if (current == null) {
-			releaseSlot();
-			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + getClientId()
-					+ "' stopped; the message to '" + message.topic() + "' was not sent"));
-			return true;
-		}
-		try {
 			publishClient(current, message, new CompletionCallback() {
-
-				private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-
-				private void releaseOnce() {
-					if (!AbstractMqttClientConnection.this.awaitingResend.isEmpty()) {
-						AbstractMqttClientConnection.this.awaitingResend.remove(pending);
-					}
-					if (this.released.compareAndSet(false, true)) {
-						AbstractMqttClientConnection.this.releaseSlot();
-					}
-				}
 
 				@Override
 				public void completed(int reasonCode) {
-					CallbackThread.run(() -> complete(reasonCode));
-				}
-
-				private void complete(int reasonCode) {
-					releaseOnce();
-					if (reasonCode >= 0x80) {
-						pending.future.completeExceptionally(new MqttDeliveryException("The broker refused the message to '"
-								+ message.topic() + "': " + MqttReasonCodes.describe(reasonCode), reasonCode, null));
-					}
-					else {
-						pending.future.complete(null);
-					}
+					completion.completed(reasonCode);
 				}
 
 				@Override
 				public void failed(Throwable ex) {
-					CallbackThread.run(() -> fail(ex));
-				}
-
-				private void fail(Throwable ex) {
-					int code = reasonCodeOf(ex);
-					if (awaitsResend(message, code) && resendsAfterReconnect(ex)) {
-						// the client keeps QoS 1/2 messages of a persistent session and sends them again
-						// after the reconnect: the future completes with that acknowledgement
-						AbstractMqttClientConnection.this.awaitingResend.add(pending);
-						return;
-					}
-					releaseOnce();
-					pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic()
-							+ "' failed: " + describe(ex), (code >= 0x80) ? code : MqttDeliveryException.NO_REASON_CODE, ex));
+					completion.failed(ex);
 				}
 
 			});
-		}
-		catch (Exception ex) {
-			// not releaseSlot(): sending the backlog now would meet the same closed connection
-			this.window.release();
-			if (isNotConnected(ex) && this.running && this.buffer.requeue(pending)) {
-				// the loss callback comes next; the reconnect sends it again
-				return false;
-			}
-			pending.future.completeExceptionally(new MqttDeliveryException("Publishing to '" + message.topic() + "' failed: "
-					+ describe(ex), MqttDeliveryException.NO_REASON_CODE, ex));
 			return true;
 		}
-		return true;
-	}
 
-	/**
-	 * Whether a failed QoS 1/2 publish stays in flight: with a persistent session the
-	 * client sends it again after a reconnect, unless the broker refused it.
-	 */
-	private boolean awaitsResend(MqttOutboundMessage message, int reasonCode) {
-		if (!this.running || this.settings.isCleanStart() || message.qos() == 0) {
-			return false;
+		@Override
+		public int reasonCodeOf(Throwable ex) {
+			return AbstractMqttClientConnection.this.reasonCodeOf(ex);
 		}
-		return switch (reasonCode) {
-			case 0x80, 0x83, 0x87, 0x90, 0x91, 0x95, 0x97, 0x99, 0x9A, 0x9B -> false;
-			default -> true;
-		};
+
+		@Override
+		public String describe(Throwable ex) {
+			return AbstractMqttClientConnection.this.describe(ex);
+		}
+
+		@Override
+		public boolean isNotConnected(Throwable ex) {
+			return AbstractMqttClientConnection.this.isNotConnected(ex);
+		}
+
+		@Override
+		public boolean resendsAfterReconnect(Throwable ex) {
+			return AbstractMqttClientConnection.this.resendsAfterReconnect(ex);
+		}
+
 	}
 
 	// ---- subscribing
@@ -1664,39 +1373,12 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	/**
-	 * A publish and its future. Identity matters, not content: two publishes of equal
-	 * messages are two publishes (and identity hashing keeps the completion path from
-	 * hashing the message).
-	 */
-	/**
 	 * A connect attempt that the credentials provider stopped before it began.
 	 */
 	private static final class CredentialsFailure extends MqttConnectException {
 
 		CredentialsFailure(String message, @Nullable Throwable cause) {
 			super(message, -1, cause);
-		}
-
-	}
-
-	private static final class PendingPublish {
-
-		final MqttOutboundMessage message;
-
-		final CompletableFuture<Void> future;
-
-		/**
-		 * The bytes counted against mqtt.offline-buffer-memory: payload and topic.
-		 */
-		final long bytes;
-
-		/** The record in the outbox; -1 without one. */
-		volatile long outboxId = -1;
-
-		PendingPublish(MqttOutboundMessage message, CompletableFuture<Void> future) {
-			this.message = message;
-			this.future = future;
-			this.bytes = (long) message.payload().length + message.topic().length();
 		}
 
 	}

@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

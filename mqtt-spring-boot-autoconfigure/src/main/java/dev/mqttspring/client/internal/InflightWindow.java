@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
