@@ -33,6 +33,7 @@ import dev.mqttspring.client.internal.InboundDispatcher;
 import dev.mqttspring.client.internal.KeepAliveProbe;
 import dev.mqttspring.client.internal.KeepAliveWatchdog;
 import dev.mqttspring.client.internal.OutboundFlow;
+import dev.mqttspring.client.internal.PendingPublish;
 import dev.mqttspring.client.internal.ReconnectScheduler;
 import dev.mqttspring.client.internal.SubscriptionRegistry;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -55,13 +56,12 @@ import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
 
 /**
- * The connection logic shared by the client library backends (Paho MQTT 5 and 3.1.1 today): its own
- * reconnect loop with back-off (so that failures are seen and reported, and two clients
- * with one id do not kick each other off in a hot loop), subscriptions that survive
- * reconnects, dispatch of incoming messages to every matching subscription exactly once,
- * acknowledgement after processing, an in-flight window and an offline buffer.
- *
- * Internal: a backend implements the client library operations; users never see this type.
+ * The connection shared by the client library backends (HiveMQ, Paho; MQTT 5 and 3.1.1):
+ * lifecycle, connect attempts with credentials and their renewal, and connection state,
+ * composed of the parts in {@code dev.mqttspring.client.internal}: reconnect scheduler,
+ * connect and keep-alive watchdogs, outbound flow, subscription registry and inbound
+ * dispatcher. Internal: a backend implements the client library operations; users never
+ * see this type.
  *
  * @param <C> the client library's client type
  */
@@ -409,7 +409,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	@Override
 	public void stop() {
-		List<OutboundFlow.PendingPublish> abandoned;
+		List<PendingPublish> abandoned;
 		C current;
 		this.lock.lock();
 		try {
