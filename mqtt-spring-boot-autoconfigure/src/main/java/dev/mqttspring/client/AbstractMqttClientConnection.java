@@ -1,13 +1,7 @@
 package dev.mqttspring.client;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 import dev.mqttspring.client.internal.CallbackThread;
+import dev.mqttspring.client.internal.ConnectCredentials;
+import dev.mqttspring.client.internal.ConnectFailures;
 import dev.mqttspring.client.internal.ConnectWatchdog;
 import dev.mqttspring.client.internal.InboundDispatcher;
 import dev.mqttspring.client.internal.KeepAliveProbe;
@@ -42,13 +38,10 @@ import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionListener;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttConnectionState;
-import dev.mqttspring.core.MqttCredentials;
-import dev.mqttspring.core.MqttCredentialsProvider;
 import dev.mqttspring.core.MqttDeliveryException;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
-import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
@@ -125,8 +118,9 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 
 	private final KeepAliveWatchdog keepAlive;
 
-	/** What the credentials provider returned for the current attempt or connection. */
-	private volatile @Nullable MqttCredentials credentials;
+	private final ConnectCredentials credentials;
+
+	private final ConnectFailures failures;
 
 	private @Nullable ScheduledFuture<?> renewalTask;
 
@@ -140,6 +134,8 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 					+ "packets: MQTT 5 enhanced authentication needs MQTT 5 and the HiveMQ client library");
 		}
 		this.settings = settings;
+		this.credentials = new ConnectCredentials(settings);
+		this.failures = new ConnectFailures(settings);
 		this.outbound = new OutboundFlow(settings, new OutboundLink(), this.logger);
 		this.brokerLimits = configuredLimits(MqttBrokerLimits.UNRESTRICTED);
 		this.inboundLimit = new InboundLimit(settings.getMaxInboundPacketSize(), this.logger, settings.getClientId(),
@@ -218,10 +214,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * @return the encoded password
 	 */
 	protected static byte[] utf8(char[] chars) {
-		ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
-		byte[] bytes = Arrays.copyOf(buffer.array(), buffer.limit());
-		Arrays.fill(buffer.array(), (byte) 0);
-		return bytes;
+		return ConnectCredentials.utf8(chars);
 	}
 
 	/**
@@ -545,28 +538,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * @return whether the attempt may go on
 	 */
 	private boolean fetchCredentials(ConnectCallback callback) {
-		MqttCredentialsProvider provider = this.settings.getCredentialsProvider();
-		if (provider == null) {
-			return true;
-		}
-		MqttCredentials fetched = null;
-		String problem;
-		RuntimeException cause = null;
-		try {
-			fetched = provider.getCredentials();
-			problem = "returned no credentials";
-		}
-		catch (RuntimeException ex) {
-			cause = ex;
-			problem = "failed: " + ex.getClass().getName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
-		}
-		if (fetched == null) {
-			callback.failed(new CredentialsFailure("The MQTT credentials provider of client '" + getClientId() + "' ("
-					+ provider.getClass().getName() + ") " + problem + "; no attempt to connect to "
-					+ String.join(", ", this.settings.getServerUris()) + " was made, the next one asks it again", cause));
+		MqttConnectException failure = this.credentials.fetch();
+		if (failure != null) {
+			callback.failed(failure);
 			return false;
 		}
-		this.credentials = fetched;
 		return true;
 	}
 
@@ -576,8 +552,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * @return the user name, or {@code null}
 	 */
 	protected @Nullable String connectUsername() {
-		MqttCredentials current = providedCredentials();
-		return (current != null) ? current.getUsername() : this.settings.getUsername();
+		return this.credentials.username();
 	}
 
 	/**
@@ -586,16 +561,7 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 * @return the password bytes, or {@code null}
 	 */
 	protected byte @Nullable [] connectPassword() {
-		MqttCredentials current = providedCredentials();
-		if (current != null) {
-			return current.getPassword();
-		}
-		char[] password = this.settings.getPassword();
-		return (password != null) ? utf8(password) : null;
-	}
-
-	private @Nullable MqttCredentials providedCredentials() {
-		return (this.settings.getCredentialsProvider() != null) ? this.credentials : null;
+		return this.credentials.password();
 	}
 
 	/**
@@ -604,13 +570,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	 */
 	private void scheduleRenewal() {
 		cancelRenewal();
-		MqttCredentials current = providedCredentials();
-		Instant expiresAt = (current != null) ? current.getExpiresAt() : null;
+		Instant expiresAt = this.credentials.expiresAt();
 		if (expiresAt == null) {
 			return;
 		}
-		long left = Duration.between(Instant.now(), expiresAt).toMillis();
-		long delay = Math.max(1000, Math.max(left - this.settings.getCredentialsRenewalMargin().toMillis(), left / 2));
+		long delay = this.credentials.renewalDelayMillis(expiresAt, Instant.now());
 		try {
 			this.renewalTask = this.scheduler.schedule(() -> renewCredentials(expiresAt), delay, TimeUnit.MILLISECONDS);
 		}
@@ -675,61 +639,11 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	private MqttConnectException connectFailure(Throwable ex) {
-		if (ex instanceof CredentialsFailure failure) {
-			return failure;
-		}
-		int code = reasonCodeOf(ex);
-		String hint = switch (code) {
-			case 0x86 -> "; check mqtt.username and mqtt.password";
-			case 0x87 -> "; the broker does not allow this client: check mqtt.username, mqtt.password and the broker's ACL";
-			case 0x85 -> "; check mqtt.client-id";
-			default -> otherHint(ex);
-		};
-		return new MqttConnectException("Could not connect to " + String.join(", ", this.settings.getServerUris())
-				+ " as client '" + getClientId() + "': " + describe(ex) + hint, code, ex);
+		return this.failures.failure(ex, reasonCodeOf(ex), describe(ex));
 	}
 
-	private String otherHint(Throwable ex) {
-		String tls = TlsFailureHints.hint(ex);
-		if (!tls.isEmpty() || !closedBeforeConnack(ex)) {
-			return tls;
-		}
-		return "; the broker closed the connection without answering the MQTT 5 CONNECT, "
-				+ "as brokers that speak only MQTT 3.1.1 do (RabbitMQ's MQTT plugin before 3.13): set mqtt.version=3.1.1";
-	}
-
-	private boolean closedBeforeConnack(Throwable ex) {
-		if (this.settings.getVersion() != MqttVersion.V5) {
-			return false;
-		}
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof java.io.EOFException || "ConnectionClosedException".equals(cause.getClass().getSimpleName())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * Return the configured URI that the client reports as connected; Paho drops the path
-	 * of WebSocket URIs ({@code ws://host:port/mqtt} becomes {@code ws://host:port}).
-	 */
 	String configuredUri(String reported) {
-		URI actual;
-		try {
-			actual = new URI(reported);
-		}
-		catch (URISyntaxException | NullPointerException ex) {
-			return reported;
-		}
-		for (String candidate : this.settings.getServerUris()) {
-			URI uri = URI.create(candidate);
-			if (candidate.equals(reported) || (uri.getScheme().equalsIgnoreCase(actual.getScheme())
-					&& uri.getHost().equalsIgnoreCase(actual.getHost()) && MqttServerUris.port(uri) == MqttServerUris.port(actual))) {
-				return candidate;
-			}
-		}
-		return reported;
+		return this.failures.configuredUri(reported);
 	}
 
 	private void onConnected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
@@ -1369,17 +1283,6 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 		void subscribed(int reasonCode);
 
 		void failed(Throwable ex);
-
-	}
-
-	/**
-	 * A connect attempt that the credentials provider stopped before it began.
-	 */
-	private static final class CredentialsFailure extends MqttConnectException {
-
-		CredentialsFailure(String message, @Nullable Throwable cause) {
-			super(message, -1, cause);
-		}
 
 	}
 

@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
