@@ -1,7 +1,12 @@
 package dev.mqttspring.client.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,7 +35,20 @@ public final class InboundDispatcher {
 
 	private final int maxParked;
 
+	// parked messages in arrival order: unmatched ones, and matched ones held behind
+	// parked or redelivering messages of their topic
 	private final List<Incoming> parked = new ArrayList<>();
+
+	private final Map<String, Integer> parkedPerTopic = new HashMap<>();
+
+	// topics whose parked messages the drainer is delivering right now
+	private final Set<String> redelivering = new HashSet<>();
+
+	// a drainer is delivering parked messages (one at a time)
+	private boolean draining;
+
+	// messages are parked or a drainer runs: new messages take the locked path
+	private volatile boolean holding;
 
 	/**
 	 * Create a dispatcher.
@@ -55,13 +73,15 @@ public final class InboundDispatcher {
 	 */
 	public void dispatch(Incoming message) {
 		CallbackThread.run(() -> {
-			List<MqttSubscription> targets = this.registry.targets(message.topic(),
-					message.properties().getSubscriptionIdentifiers());
-			if (targets.isEmpty() || this.registry.matchesDetached(message.topic())) {
-				park(message);
-				return;
+			if (!this.holding) {
+				List<MqttSubscription> targets = this.registry.targets(message.topic(),
+						message.properties().getSubscriptionIdentifiers());
+				if (!targets.isEmpty() && !this.registry.matchesDetached(message.topic())) {
+					deliver(targets, message);
+					return;
+				}
 			}
-			deliver(targets, message);
+			dispatchHeld(message);
 		});
 	}
 
@@ -82,72 +102,149 @@ public final class InboundDispatcher {
 		}
 	}
 
-	private void park(Incoming message) {
-		if (message.qos() == 0) {
-			if (this.logger.isDebugEnabled()) {
-				this.logger.debug("No subscription matches a QoS 0 message on '" + message.topic() + "'; it is discarded");
-			}
-			return;
-		}
+	// A message that no subscription takes now, or one that must wait behind parked or
+	// redelivering messages of its topic so that it does not overtake them.
+	private void dispatchHeld(Incoming message) {
+		String topic = message.topic();
+		List<MqttSubscription> targets = List.of();
+		boolean heldBehind = false;
+		boolean drainHere = false;
 		boolean overflow = false;
-		boolean detached = false;
-		List<MqttSubscription> late;
+		boolean detached;
 		this.lock.lock();
 		try {
 			// subscriptions are added under this lock: look again, or a subscription added
 			// since dispatch() looked would miss this message until the next one
-			late = this.registry.matchesDetached(message.topic()) ? List.of()
-					: this.registry.targets(message.topic(), message.properties().getSubscriptionIdentifiers());
-			if (late.isEmpty()) {
-				detached = this.registry.matchesDetached(message.topic());
+			detached = this.registry.matchesDetached(topic);
+			List<MqttSubscription> late = detached ? List.of()
+					: this.registry.targets(topic, message.properties().getSubscriptionIdentifiers());
+			if (!late.isEmpty() && isWaiting(topic)) {
+				hold(message);
+				heldBehind = true;
+				drainHere = !this.draining;
+				this.draining = true;
+			}
+			else if (!late.isEmpty()) {
+				targets = late;
+			}
+			else if (message.qos() > 0) {
 				overflow = this.parked.size() >= this.maxParked;
 				if (!overflow) {
-					this.parked.add(message);
+					hold(message);
 				}
 			}
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (!late.isEmpty()) {
-			deliver(late, message);
-			return;
+		if (!targets.isEmpty()) {
+			deliver(targets, message);
 		}
-		if (overflow && detached) {
-			this.logger.warn("The message on '" + message.topic() + "' is for a listener that stopped while the broker keeps "
+		else if (heldBehind) {
+			if (drainHere) {
+				drain();
+			}
+		}
+		else if (message.qos() == 0) {
+			if (this.logger.isDebugEnabled()) {
+				this.logger.debug("No subscription matches a QoS 0 message on '" + topic + "'; it is discarded");
+			}
+		}
+		else if (overflow && detached) {
+			this.logger.warn("The message on '" + topic + "' is for a listener that stopped while the broker keeps "
 					+ "its subscription, and " + this.maxParked + " such messages are already held; it is left unacknowledged, "
 					+ "so the broker sends it again on the next connection");
 		}
 		else if (overflow) {
-			this.logger.warn("No subscription matches the message on '" + message.topic() + "' and " + this.maxParked
+			this.logger.warn("No subscription matches the message on '" + topic + "' and " + this.maxParked
 					+ " unmatched messages are already held; acknowledging it without processing");
 			message.ack().run();
 		}
 		else if (this.logger.isDebugEnabled()) {
-			this.logger.debug("No subscription matches the message on '" + message.topic()
+			this.logger.debug("No subscription matches the message on '" + topic
 					+ "' yet; holding it unacknowledged until a listener subscribes");
 		}
 	}
 
 	/**
-	 * Dispatch the parked messages again (a subscription was added).
+	 * Dispatch the parked messages again (a subscription was added). Messages of a topic
+	 * keep their order: one that arrives meanwhile waits behind the parked ones.
 	 */
 	public void redeliverParked() {
-		List<Incoming> candidates;
 		this.lock.lock();
 		try {
-			if (this.parked.isEmpty()) {
+			if (this.draining || this.parked.isEmpty()) {
 				return;
 			}
-			candidates = new ArrayList<>(this.parked);
-			this.parked.clear();
+			this.draining = true;
+			this.holding = true;
 		}
 		finally {
 			this.lock.unlock();
 		}
-		for (Incoming message : candidates) {
-			dispatch(message);
+		CallbackThread.run(this::drain);
+	}
+
+	// One drainer at a time (draining is set): deliver, in arrival order, every parked
+	// message a subscription now takes, then look again for those that arrived meanwhile.
+	private void drain() {
+		while (true) {
+			List<Incoming> batch = new ArrayList<>();
+			this.lock.lock();
+			try {
+				this.redelivering.clear();
+				for (Iterator<Incoming> it = this.parked.iterator(); it.hasNext();) {
+					Incoming message = it.next();
+					if (isDeliverable(message)) {
+						it.remove();
+						release(message.topic());
+						this.redelivering.add(message.topic());
+						batch.add(message);
+					}
+				}
+				if (batch.isEmpty()) {
+					this.draining = false;
+					this.holding = !this.parked.isEmpty();
+					return;
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+			for (Incoming message : batch) {
+				List<MqttSubscription> targets = this.registry.targets(message.topic(),
+						message.properties().getSubscriptionIdentifiers());
+				if (!targets.isEmpty() && !this.registry.matchesDetached(message.topic())) {
+					deliver(targets, message);
+				}
+				else {
+					dispatchHeld(message);
+				}
+			}
 		}
+	}
+
+	// under the lock
+	private boolean isDeliverable(Incoming message) {
+		return !this.registry.matchesDetached(message.topic())
+				&& !this.registry.targets(message.topic(), message.properties().getSubscriptionIdentifiers()).isEmpty();
+	}
+
+	// under the lock
+	private boolean isWaiting(String topic) {
+		return this.parkedPerTopic.containsKey(topic) || this.redelivering.contains(topic);
+	}
+
+	// under the lock
+	private void hold(Incoming message) {
+		this.parked.add(message);
+		this.parkedPerTopic.merge(message.topic(), 1, Integer::sum);
+		this.holding = true;
+	}
+
+	// under the lock
+	private void release(String topic) {
+		this.parkedPerTopic.computeIfPresent(topic, (key, count) -> (count == 1) ? null : count - 1);
 	}
 
 	/**
@@ -171,7 +268,14 @@ public final class InboundDispatcher {
 	 * connection was lost or is closed gracefully). Called under the lock.
 	 */
 	public void connectionLost() {
-		this.parked.removeIf((message) -> !message.keepOnLoss());
+		this.parked.removeIf((message) -> {
+			if (message.keepOnLoss()) {
+				return false;
+			}
+			release(message.topic());
+			return true;
+		});
+		this.holding = this.draining || !this.parked.isEmpty();
 	}
 
 	/**
@@ -179,6 +283,8 @@ public final class InboundDispatcher {
 	 */
 	public void clear() {
 		this.parked.clear();
+		this.parkedPerTopic.clear();
+		this.holding = this.draining;
 	}
 
 	static Runnable countdown(int count, Runnable action) {

@@ -3,6 +3,8 @@ package dev.mqttspring.client.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -86,6 +88,48 @@ class InboundDispatcherTests {
 	}
 
 	@Test
+	void messageArrivingAfterTheSubscriptionButBeforeTheRedeliveryWaitsBehindTheParkedOnes() {
+		this.dispatcher.dispatch(incoming("t", "a"));
+		this.dispatcher.dispatch(incoming("t", "b"));
+		List<String> received = new CopyOnWriteArrayList<>();
+		this.registry.add(new MqttSubscription("t", 1, (message) -> received.add(text(message)), "late"), "client");
+		this.dispatcher.dispatch(incoming("t", "c"));
+		assertThat(received).containsExactly("a", "b", "c");
+		this.dispatcher.redeliverParked();
+		assertThat(received).containsExactly("a", "b", "c");
+		assertThat(parked()).isZero();
+	}
+
+	@Test
+	void messageArrivingDuringTheRedeliveryWaitsBehindTheParkedOnes() throws Exception {
+		this.dispatcher.dispatch(incoming("t", "a"));
+		this.dispatcher.dispatch(incoming("t", "b"));
+		List<String> received = new CopyOnWriteArrayList<>();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.registry.add(new MqttSubscription("t", 1, (message) -> {
+			received.add(text(message));
+			if (text(message).equals("a")) {
+				entered.countDown();
+				await(release);
+			}
+		}, "late"), "client");
+		Thread redelivery = new Thread(this.dispatcher::redeliverParked, "redelivery");
+		redelivery.start();
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		this.dispatcher.dispatch(incoming("t", "c"));
+		this.dispatcher.dispatch(incoming("other", "x"));
+		assertThat(received).containsExactly("a");
+		release.countDown();
+		redelivery.join(10_000);
+		assertThat(redelivery.isAlive()).isFalse();
+		assertThat(received).containsExactly("a", "b", "c");
+		assertThat(parked()).isEqualTo(1);
+		this.dispatcher.dispatch(incoming("t", "d"));
+		assertThat(received).containsExactly("a", "b", "c", "d");
+	}
+
+	@Test
 	void messageForADetachedSubscriptionIsHeldEvenWhenAnotherMatches() {
 		MqttSubscription stopped = new MqttSubscription("a/+", 1, (message) -> {
 		}, "stopped");
@@ -147,6 +191,24 @@ class InboundDispatcherTests {
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	private InboundDispatcher.Incoming incoming(String topic, String payload) {
+		return new InboundDispatcher.Incoming(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false, false, 1,
+				MqttMessageProperties.NONE, this.acks::incrementAndGet, false);
+	}
+
+	private static String text(MqttInboundMessage message) {
+		return new String(message.getPayload(), StandardCharsets.UTF_8);
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
