@@ -19,12 +19,12 @@ import dev.mqttspring.config.AbstractMqttListenerEndpoint;
 import dev.mqttspring.config.MqttListenerContainerFactory;
 import dev.mqttspring.config.MqttListenerEndpointRegistry;
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttHeaderMapper;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.listener.DefaultMqttListenerContainer;
 import dev.mqttspring.listener.MessagingMqttMessageListenerAdapter;
 import dev.mqttspring.listener.MqttAckMode;
 import dev.mqttspring.listener.MqttListenerContainer;
-import dev.mqttspring.listener.MqttMessageHeaderMapper;
 import dev.mqttspring.listener.MqttMessageListener;
 
 /**
@@ -217,7 +217,7 @@ public class MqttMessageDrivenChannelAdapter extends MessageProducerSupport {
 
 	private void process(MqttInboundMessage inbound, String id, Map<String, String> variables,
 			MessageConverter messageConverter) {
-		Message<byte[]> raw = MqttMessageHeaderMapper.toMessage(inbound, id, variables.isEmpty() ? Map.of()
+		Message<byte[]> raw = MqttHeaderMapper.DEFAULT.toMessage(inbound, id, variables.isEmpty() ? Map.of()
 				: Map.of(MessagingMqttMessageListenerAdapter.TOPIC_VARIABLES_HEADER, variables));
 		Message<?> message;
 		try {

@@ -13,6 +13,7 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.FixedBackOff;
 
+import dev.mqttspring.core.MqttHeaderMapper;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttOperations;
 
@@ -142,7 +143,7 @@ public class DefaultMqttContainerErrorHandler implements MqttContainerErrorHandl
 	 */
 	static MqttMessageRecoverer logging(MqttListenerErrorHandler errorHandler) {
 		return (message, exception) -> errorHandler.handleError(
-				MqttMessageHeaderMapper.toMessage(message, exception.getListenerId(), Map.of()), exception);
+				MqttHeaderMapper.DEFAULT.toMessage(message, exception.getListenerId(), Map.of()), exception);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.mqttspring.core.MqttHeaderMapper;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.observation.MqttListenerObserver;
 
@@ -156,7 +157,7 @@ final class ListenerInvoker {
 				return failure;
 			}
 			try {
-				handler.handleError(MqttMessageHeaderMapper.toMessage(this.message, getListenerId(), Map.of()), failure);
+				handler.handleError(MqttHeaderMapper.DEFAULT.toMessage(this.message, getListenerId(), Map.of()), failure);
 				return null;
 			}
 			catch (Throwable ex) {

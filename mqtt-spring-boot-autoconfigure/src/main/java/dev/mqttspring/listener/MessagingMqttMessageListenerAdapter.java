@@ -26,6 +26,7 @@ import org.springframework.util.Assert;
 import org.springframework.util.MimeType;
 
 import dev.mqttspring.core.MqttConnection;
+import dev.mqttspring.core.MqttHeaderMapper;
 import dev.mqttspring.core.MqttInboundMessage;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOperations;
@@ -145,7 +146,7 @@ public class MessagingMqttMessageListenerAdapter implements MqttMessageListener 
 	@Override
 	public void onMessage(MqttInboundMessage message) throws Exception {
 		Map<String, String> variables = this.topicVariables.apply(message.getTopic());
-		Message<byte[]> springMessage = MqttMessageHeaderMapper.toMessage(message, this.listenerId,
+		Message<byte[]> springMessage = MqttHeaderMapper.DEFAULT.toMessage(message, this.listenerId,
 				variables.isEmpty() ? Map.of() : Map.of(TOPIC_VARIABLES_HEADER, variables));
 		Object result;
 		try {

@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.mqttspring.core.MqttTemplate;
+import dev.mqttspring.core.ReplyingMqttTemplate;
 
 /**
  * {@code GET /sensors/{id}/status}: asks for a sensor's status over MQTT 5 request-reply
@@ -22,9 +22,9 @@ class SensorController {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	private final MqttTemplate mqtt;
+	private final ReplyingMqttTemplate mqtt;
 
-	SensorController(MqttTemplate mqtt) {
+	SensorController(ReplyingMqttTemplate mqtt) {
 		this.mqtt = mqtt;
 	}
 
