@@ -20,12 +20,12 @@ import org.springframework.messaging.converter.MessageConverter;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttDeliveryFailedEventPublisher;
 import dev.mqttspring.core.MqttOperations;
-import dev.mqttspring.core.MqttPublishObservationConvention;
 import dev.mqttspring.core.MqttPublishObserver;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.MqttTopics;
-import dev.mqttspring.core.ObservationMqttPublishObserver;
 import dev.mqttspring.core.ReplyingMqttTemplate;
+import dev.mqttspring.observation.MqttPublishObservationConvention;
+import dev.mqttspring.observation.ObservationMqttPublishObserver;
 
 /**
  * Configuration for {@code MqttTemplate} and {@code ReplyingMqttTemplate}, imported by

@@ -1,5 +1,6 @@
 /**
- * Micrometer observations (tracing and timing) of listener invocations.
+ * Micrometer observations (tracing and timing) of {@code MqttTemplate} publishes and of
+ * listener invocations.
  */
 @NullMarked
 package dev.mqttspring.observation;

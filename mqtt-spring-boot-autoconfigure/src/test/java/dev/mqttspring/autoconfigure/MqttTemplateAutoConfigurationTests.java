@@ -22,16 +22,16 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.messaging.converter.MessageConverter;
 
-import dev.mqttspring.core.DefaultMqttPublishObservationConvention;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttOperations;
 import dev.mqttspring.core.MqttOutboundMessage;
-import dev.mqttspring.core.MqttPublishObservationContext;
 import dev.mqttspring.core.MqttPublishObserver;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.core.ReplyingMqttTemplate;
 import dev.mqttspring.event.MqttDeliveryFailedEvent;
 import dev.mqttspring.health.StubMqttConnection;
+import dev.mqttspring.observation.DefaultMqttPublishObservationConvention;
+import dev.mqttspring.observation.MqttPublishObservationContext;
 import dev.mqttspring.support.MqttMessageConverters;
 
 import static org.assertj.core.api.Assertions.assertThat;

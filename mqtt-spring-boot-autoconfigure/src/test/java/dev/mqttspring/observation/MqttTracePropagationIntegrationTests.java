@@ -27,7 +27,7 @@ import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttSubscription;
 import dev.mqttspring.core.MqttTemplate;
-import dev.mqttspring.core.ObservationMqttPublishObserver;
+import dev.mqttspring.observation.ObservationMqttPublishObserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

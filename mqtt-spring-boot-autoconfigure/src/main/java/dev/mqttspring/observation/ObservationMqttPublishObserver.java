@@ -1,10 +1,13 @@
-package dev.mqttspring.core;
+package dev.mqttspring.observation;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
+
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttPublishObserver;
 
 /**
  * {@link MqttPublishObserver} that records each publish as a Micrometer

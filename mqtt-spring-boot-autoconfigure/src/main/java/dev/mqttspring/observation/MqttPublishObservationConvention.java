@@ -1,7 +1,9 @@
-package dev.mqttspring.core;
+package dev.mqttspring.observation;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
+
+import dev.mqttspring.core.MqttTemplate;
 
 /**
  * {@link ObservationConvention} for the observation of {@link MqttTemplate} publishes;

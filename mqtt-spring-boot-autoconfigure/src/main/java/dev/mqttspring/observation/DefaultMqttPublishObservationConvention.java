@@ -1,9 +1,10 @@
-package dev.mqttspring.core;
+package dev.mqttspring.observation;
 
 import io.micrometer.common.KeyValues;
 
-import dev.mqttspring.core.MqttPublishObservation.HighCardinalityKeyNames;
-import dev.mqttspring.core.MqttPublishObservation.LowCardinalityKeyNames;
+import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.observation.MqttPublishObservation.HighCardinalityKeyNames;
+import dev.mqttspring.observation.MqttPublishObservation.LowCardinalityKeyNames;
 
 /**
  * Default {@link MqttPublishObservationConvention}: name {@value #NAME}, low-cardinality

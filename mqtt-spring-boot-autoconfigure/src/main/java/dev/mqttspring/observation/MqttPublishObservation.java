@@ -1,9 +1,11 @@
-package dev.mqttspring.core;
+package dev.mqttspring.observation;
 
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
+
+import dev.mqttspring.core.MqttTemplate;
 
 /**
  * The Micrometer observation of {@link MqttTemplate} publishes.

@@ -1,6 +1,9 @@
-package dev.mqttspring.core;
+package dev.mqttspring.observation;
 
 import io.micrometer.observation.transport.SenderContext;
+
+import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
 
 /**
  * Context of the Micrometer observation of one publish. Its carrier is the builder of the

@@ -1,0 +1,8 @@
+package dev.mqttspring.architecture.internal;
+
+/**
+ * Public because another package uses it.
+ */
+public class UsedFromOutside {
+
+}
