@@ -1,15 +1,10 @@
 package dev.mqttspring.client;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
@@ -18,20 +13,17 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
-import dev.mqttspring.client.MqttClientAdapter.CompletionCallback;
-import dev.mqttspring.client.MqttClientAdapter.ConnectCallback;
-import dev.mqttspring.client.MqttClientAdapter.SubscribeCallback;
-import dev.mqttspring.client.internal.CallbackThread;
-import dev.mqttspring.client.internal.ConnectCredentials;
 import dev.mqttspring.client.internal.ClientHandle;
 import dev.mqttspring.client.internal.ConnectAttempts;
+import dev.mqttspring.client.internal.ConnectCredentials;
 import dev.mqttspring.client.internal.ConnectionStatus;
 import dev.mqttspring.client.internal.CredentialRenewal;
 import dev.mqttspring.client.internal.InboundDispatcher;
+import dev.mqttspring.client.internal.InboundIntake;
 import dev.mqttspring.client.internal.KeepAliveWatchdog;
 import dev.mqttspring.client.internal.OutboundFlow;
 import dev.mqttspring.client.internal.PendingPublish;
-import dev.mqttspring.client.internal.ReconnectScheduler;
+import dev.mqttspring.client.internal.ReconnectLoop;
 import dev.mqttspring.client.internal.SubscribeCalls;
 import dev.mqttspring.client.internal.SubscriptionRegistry;
 import dev.mqttspring.core.MqttBrokerLimits;
@@ -42,9 +34,7 @@ import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttConnectionState;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
-import dev.mqttspring.core.MqttReasonCodes;
 import dev.mqttspring.core.MqttSubscription;
-import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttVersion;
 
@@ -63,12 +53,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 	 */
 	public static final int PHASE = Integer.MAX_VALUE - 2000;
 
-	private static final Runnable NO_ACK = () -> {
-	};
-
 	private final Log logger;
-
-	private final FailedConnectLog failedConnects;
 
 	/**
 	 * Whether {@link #start()} waits for the first attempt and reports its failure itself.
@@ -93,14 +78,13 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 
 	private final InboundDispatcher inbound;
 
-	private final OutboundFlow outbound;
+	private final InboundIntake intake;
 
-	private final InboundLimit inboundLimit;
+	private final OutboundFlow outbound;
 
 	private volatile boolean running;
 
-	/** Replaced at each start, which reads the back-off settings again. */
-	private volatile ReconnectScheduler reconnect;
+	private final ReconnectLoop reconnect;
 
 	private final KeepAliveWatchdog keepAlive;
 
@@ -128,20 +112,20 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 					+ "but " + this.adapter.getClass().getSimpleName() + " (MQTT " + settings.getVersion().label()
 					+ ") cannot send AUTH packets: MQTT 5 enhanced authentication needs MQTT 5 and the HiveMQ client library");
 		}
-		this.failedConnects = new FailedConnectLog(this.logger);
 		this.status = new ConnectionStatus(settings, this.logger);
 		this.credentials = new ConnectCredentials(settings);
 		this.client = new ClientHandle(this.adapter, this.logger, settings.getClientId());
 		this.renewal = new CredentialRenewal(this.credentials);
-		this.outbound = new OutboundFlow(settings, new OutboundLink(), this.logger);
+		this.outbound = new OutboundFlow(settings, this.client.outboundLink(() -> this.running, this.status::isConnected,
+				this::disconnectedBecause), this.logger);
 		this.attempts = new ConnectAttempts(this.client, this.credentials, settings, this.outbound::clientReplaced,
-				new AttemptOutcome(), this.logger);
-		this.inboundLimit = new InboundLimit(settings.getMaxInboundPacketSize(), this.logger, settings.getClientId(),
-				settings.getVersion());
+				this::onConnected, this::connectFailed, this.logger);
 		this.keepAlive = new KeepAliveWatchdog(this.logger, settings.getClientId(),
 				() -> this.running && this.status.isConnected());
-		this.reconnect = new ReconnectScheduler(settings.getReconnectMinDelay(), settings.getReconnectMaxDelay());
 		this.inbound = new InboundDispatcher(this.subscriptions, this.lock, this.logger);
+		this.reconnect = new ReconnectLoop(settings, this.lock, this.status, this.client, this.keepAlive, this.renewal,
+				this.inbound, () -> this.running, () -> this.scheduler, this::attemptConnect, this.logger);
+		this.intake = new InboundIntake(settings, this.subscriptions, this.inbound, this.client, this.logger);
 		this.subscribeCalls = new SubscribeCalls(this.subscriptions, this.lock, this.status, settings, this.client,
 				this::redeliverParkedSoon, this.logger);
 		this.scheduler = newScheduler();
@@ -217,7 +201,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 
 	@Override
 	public long getTooLargeCount(String owner) {
-		return this.inboundLimit.count(owner);
+		return this.intake.tooLargeCount(owner);
 	}
 
 	@Override
@@ -263,8 +247,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 				return;
 			}
 			this.running = true;
-			this.reconnect = new ReconnectScheduler(this.settings.getReconnectMinDelay(),
-					this.settings.getReconnectMaxDelay());
+			this.reconnect.restart();
 			if (this.scheduler.isShutdown()) {
 				// stopped before: stop() shuts the reconnect scheduler down
 				this.scheduler = newScheduler();
@@ -306,33 +289,8 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 
 	private void connectFirst() {
 		this.startingUp = true;
-		CompletableFuture<Void> first = attemptConnect();
-		Duration wait = this.attempts.watchdog().timeout();
 		try {
-			first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (this.settings.isFailFast()) {
-				stop();
-				throw (cause instanceof MqttConnectException mce) ? mce
-						: new MqttConnectException(String.valueOf(cause), -1, cause);
-			}
-			this.logger.warn("MQTT client '" + getClientId() + "' could not connect at start-up: " + cause.getMessage()
-					+ (this.settings.isAutomaticReconnect() ? "; the application starts and keeps trying in the background"
-							+ " (set mqtt.fail-fast=true to fail start-up instead)" : ""));
-		}
-		catch (TimeoutException ex) {
-			if (this.settings.isFailFast()) {
-				stop();
-				throw new MqttConnectException("Could not connect to " + this.settings.getServerUris() + " within "
-						+ wait.toSeconds() + "s (mqtt.connection-timeout)", -1, ex);
-			}
-			this.logger.warn("MQTT client '" + getClientId() + "' is still connecting to " + this.settings.getServerUris()
-					+ " after " + wait.toSeconds() + "s; the application starts and keeps trying in the background");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			this.attempts.awaitFirst(attemptConnect(), this::stop);
 		}
 		finally {
 			this.startingUp = false;
@@ -448,7 +406,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 				this.subscribeCalls.send(entry);
 			}
 			this.status.setState(MqttConnectionState.CONNECTED);
-			startKeepAliveWatchdog(limits);
+			this.reconnect.watchKeepAlive(limits);
 			this.renewal.schedule(this.scheduler, this::renewCredentials);
 		}
 		finally {
@@ -457,7 +415,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		if (reconnect) {
 			this.status.countReconnect();
 		}
-		int failedAttempts = this.failedConnects.connected();
+		int failedAttempts = this.reconnect.connected();
 		if (failedAttempts > 1) {
 			this.logger.info("MQTT client '" + getClientId() + "' connected after " + failedAttempts + " failed attempts");
 		}
@@ -467,146 +425,9 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		this.outbound.resume(this.scheduler);
 	}
 
-	private void onConnectFailed(MqttConnectException failure) {
-		this.status.failed(failure.getMessage());
-		if (!this.running) {
-			return;
-		}
-		this.status.setState(MqttConnectionState.DISCONNECTED);
+	private void connectFailed(MqttConnectException failure) {
 		// start() reports the failure of the attempt it waits for
-		this.failedConnects.failed(getClientId(), failure.getMessage(), this.startingUp);
-		this.status.notifyConnectionLost(failure.getMessage(), failure.getReasonCode());
-		scheduleReconnect(failure.getReasonCode(), failure.getMessage(), false);
-	}
-
-	/**
-	 * An error escaped a thread of the client library that reads or delivers messages: the
-	 * connection cannot be trusted (the thread may be gone and nothing reads the socket), so
-	 * it is reported and dropped, and the reconnect loop connects again, at once after a
-	 * connection that lasted. Never throws.
-	 */
-	private void clientThreadFailed(String thread, Throwable error) {
-		try {
-			String cause = "the client library's thread '" + thread + "' failed with " + error;
-			Object current = this.client.current();
-			if (!this.running || current == null) {
-				return;
-			}
-			this.logger.error("MQTT client '" + getClientId() + "': " + cause + "; dropping the connection and "
-					+ "reconnecting", error);
-			this.scheduler.execute(() -> {
-				this.adapter.abort(current);
-				onConnectionLost(cause, -1);
-			});
-		}
-		catch (Throwable ex) {
-			// out of memory again, or stopping: the keep-alive watchdog is the fallback
-		}
-	}
-
-	private void onConnectionLost(String reportedCause, int reasonCode) {
-		if (!CallbackThread.isCurrent()) {
-			CallbackThread.run(() -> onConnectionLost(reportedCause, reasonCode));
-			return;
-		}
-		if (!this.running) {
-			return;
-		}
-		// the watchdog dropped the connection: its reason, not the client library's I/O error
-		String keepAliveLoss = this.keepAlive.takeLoss();
-		String cause = (keepAliveLoss != null) ? keepAliveLoss : reportedCause;
-		this.status.failed(cause);
-		this.lock.lock();
-		try {
-			this.keepAlive.cancel();
-			this.renewal.cancel();
-			// the broker sends the unacknowledged ones again
-			this.inbound.connectionLost();
-			this.status.setState(MqttConnectionState.DISCONNECTED);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		this.status.disconnected();
-		if (reasonCode == MqttReasonCodes.SESSION_TAKEN_OVER) {
-			this.logger.error("MQTT client '" + getClientId() + "' was disconnected because another client connected with "
-					+ "the same client id (session taken over, 0x8E). Give each application instance its own mqtt.client-id; "
-					+ "reconnecting with back-off");
-		}
-		else {
-			this.logger.warn("MQTT client '" + getClientId() + "' lost its connection: " + cause);
-		}
-		this.status.notifyConnectionLost(cause, reasonCode);
-		scheduleReconnect(reasonCode, cause, true);
-	}
-
-	/**
-	 * Schedule the next connect attempt: at once after the loss of a connection that lasted
-	 * (a broker restart costs about its own downtime), then after mqtt.reconnect-delay,
-	 * doubled per failed attempt up to mqtt.max-reconnect-delay, each shortened by up to 20 %
-	 * at random so that many clients do not reconnect in step.
-	 */
-	private void scheduleReconnect(int reasonCode, String cause, boolean lost) {
-		this.lock.lock();
-		try {
-			if (!this.running || !this.settings.isAutomaticReconnect() || this.scheduler.isShutdown()
-					|| this.reconnect.isPending()) {
-				return;
-			}
-			long delay = this.reconnect.nextDelay(reasonCode, lost, Duration.between(this.status.connectedAt(), Instant.now()),
-					this.status.state() == MqttConnectionState.CONNECTING);
-			this.logger.debug("MQTT client '" + getClientId() + "' reconnects in " + delay + " ms (attempt "
-					+ this.reconnect.failedAttempts() + ", last failure: " + cause + ")");
-			this.reconnect.schedule(this.scheduler, this::reconnect, delay);
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void reconnect() {
-		this.lock.lock();
-		try {
-			this.reconnect.running();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (!this.running || this.status.isConnected()) {
-			return;
-		}
-		if (this.client.isConnected()) {
-			// an immediate attempt can run before the client library updated its own state
-			// after reporting the loss (HiveMQ): look again shortly, for a bounded time
-			this.lock.lock();
-			try {
-				if (this.running && !this.scheduler.isShutdown()) {
-					this.reconnect.checkAgainWhenSettled(this.scheduler, this::reconnect);
-				}
-			}
-			finally {
-				this.lock.unlock();
-			}
-			return;
-		}
-		this.reconnect.attempting();
-		attemptConnect();
-	}
-
-	/**
-	 * Watch the broker's side of the keep-alive of the new connection. Called under the lock.
-	 */
-	private void startKeepAliveWatchdog(MqttBrokerLimits limits) {
-		Object current = this.client.current();
-		long seconds = (limits.serverKeepAliveSeconds() >= 0) ? limits.serverKeepAliveSeconds()
-				: this.settings.getKeepAlive().toSeconds();
-		KeepAliveProbe probe = (seconds > 0) ? this.client.keepAliveProbe() : null;
-		this.keepAlive.start(this.scheduler, probe, seconds, (cause) -> {
-			if (current != null) {
-				this.adapter.abort(current);
-			}
-			onConnectionLost(cause, -1);
-		});
+		this.reconnect.failed(failure, this.startingUp);
 	}
 
 	// ---- publishing
@@ -656,6 +477,11 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		return this.outbound.outboxReplayed();
 	}
 
+	private String disconnectedBecause() {
+		String failure = this.status.lastFailure();
+		return (failure != null) ? failure : String.valueOf(this.status.state());
+	}
+
 	// ---- subscribing
 
 	@Override
@@ -695,38 +521,6 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 
 	// ---- receiving
 
-	private void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
-			MqttMessageProperties properties, Runnable processed) {
-		Runnable ack;
-		if (qos == 0) {
-			ack = processed;
-		}
-		else if (processed == NO_ACK) {
-			ack = () -> this.client.acknowledge(messageId, qos);
-		}
-		else {
-			ack = () -> {
-				this.client.acknowledge(messageId, qos);
-				processed.run();
-			};
-		}
-		if (!acceptInbound(topic, payload.length, qos)) {
-			ack.run();
-			return;
-		}
-		this.inbound.dispatch(new InboundDispatcher.Incoming(topic, payload, qos, retained, duplicate, messageId,
-				properties, ack, !this.adapter.isRedeliveredAfterLoss(qos)));
-	}
-
-	private boolean acceptInbound(String topic, long payloadSize, int qos) {
-		long size = InboundLimit.packetSize(topic, payloadSize, qos);
-		if (this.inboundLimit.fits(size)) {
-			return true;
-		}
-		this.inboundLimit.dropped(topic, size, qos, this.subscriptions.owners(topic));
-		return false;
-	}
-
 	@Override
 	public String toString() {
 		return getClass().getSimpleName() + "{clientId=" + getClientId() + ", serverUris=" + this.settings.getServerUris()
@@ -744,28 +538,30 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		@Override
 		public void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
 				MqttMessageProperties properties) {
-			DefaultMqttConnection.this.dispatch(topic, payload, qos, retained, duplicate, messageId, properties, NO_ACK);
+			DefaultMqttConnection.this.intake.dispatch(topic, payload, qos, retained, duplicate, messageId, properties,
+					InboundIntake.NO_ACK);
 		}
 
 		@Override
 		public void dispatch(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
 				MqttMessageProperties properties, Runnable processed) {
-			DefaultMqttConnection.this.dispatch(topic, payload, qos, retained, duplicate, messageId, properties, processed);
+			DefaultMqttConnection.this.intake.dispatch(topic, payload, qos, retained, duplicate, messageId, properties,
+					processed);
 		}
 
 		@Override
 		public boolean acceptInbound(String topic, long payloadSize, int qos) {
-			return DefaultMqttConnection.this.acceptInbound(topic, payloadSize, qos);
+			return DefaultMqttConnection.this.intake.accept(topic, payloadSize, qos);
 		}
 
 		@Override
 		public void connectionLost(String cause, int reasonCode) {
-			onConnectionLost(cause, reasonCode);
+			DefaultMqttConnection.this.reconnect.lost(cause, reasonCode);
 		}
 
 		@Override
 		public void clientThreadFailed(String thread, Throwable error) {
-			DefaultMqttConnection.this.clientThreadFailed(thread, error);
+			DefaultMqttConnection.this.reconnect.clientThreadFailed(thread, error);
 		}
 
 		@Override
@@ -786,71 +582,6 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		@Override
 		public List<SubscriptionState> subscriptions() {
 			return getSubscriptions();
-		}
-
-	}
-
-	/**
-	 * The outbound flow's view of this connection and its client.
-	 */
-	private final class OutboundLink implements OutboundFlow.Link {
-
-		@Override
-		public boolean isRunning() {
-			return DefaultMqttConnection.this.running;
-		}
-
-		@Override
-		public boolean isConnected() {
-			return DefaultMqttConnection.this.status.isConnected();
-		}
-
-		@Override
-		public String disconnectedBecause() {
-			String failure = DefaultMqttConnection.this.status.lastFailure();
-			return (failure != null) ? failure : String.valueOf(DefaultMqttConnection.this.status.state());
-		}
-
-		@Override
-		public boolean send(MqttOutboundMessage message, OutboundFlow.Completion completion) throws Exception {
-			return DefaultMqttConnection.this.client.publish(message, completion);
-		}
-
-		@Override
-		public int reasonCodeOf(Throwable ex) {
-			return DefaultMqttConnection.this.adapter.reasonCodeOf(ex);
-		}
-
-		@Override
-		public String describe(Throwable ex) {
-			return DefaultMqttConnection.this.adapter.describe(ex);
-		}
-
-		@Override
-		public boolean isNotConnected(Throwable ex) {
-			return DefaultMqttConnection.this.adapter.isNotConnected(ex);
-		}
-
-		@Override
-		public boolean resendsAfterReconnect(Throwable ex) {
-			return DefaultMqttConnection.this.adapter.resendsAfterReconnect(ex);
-		}
-
-	}
-
-	/**
-	 * The outcome of each connect attempt.
-	 */
-	private final class AttemptOutcome implements ConnectAttempts.Outcome {
-
-		@Override
-		public void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits) {
-			onConnected(serverUri, sessionPresent, limits);
-		}
-
-		@Override
-		public void failed(MqttConnectException failure) {
-			onConnectFailed(failure);
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.mqttspring.client.internal;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
@@ -139,6 +141,60 @@ public final class ClientHandle implements SubscribeCalls.Client {
 
 		});
 		return true;
+	}
+
+	/**
+	 * Return the outbound flow's view of a connection over this client.
+	 * @param running whether the connection runs
+	 * @param connected whether it is connected
+	 * @param disconnectedBecause why it is not connected
+	 * @return the link
+	 */
+	public OutboundFlow.Link outboundLink(BooleanSupplier running, BooleanSupplier connected,
+			Supplier<String> disconnectedBecause) {
+		return new OutboundFlow.Link() {
+
+			@Override
+			public boolean isRunning() {
+				return running.getAsBoolean();
+			}
+
+			@Override
+			public boolean isConnected() {
+				return connected.getAsBoolean();
+			}
+
+			@Override
+			public String disconnectedBecause() {
+				return disconnectedBecause.get();
+			}
+
+			@Override
+			public boolean send(MqttOutboundMessage message, OutboundFlow.Completion completion) throws Exception {
+				return publish(message, completion);
+			}
+
+			@Override
+			public int reasonCodeOf(Throwable ex) {
+				return ClientHandle.this.adapter.reasonCodeOf(ex);
+			}
+
+			@Override
+			public String describe(Throwable ex) {
+				return ClientHandle.this.adapter.describe(ex);
+			}
+
+			@Override
+			public boolean isNotConnected(Throwable ex) {
+				return ClientHandle.this.adapter.isNotConnected(ex);
+			}
+
+			@Override
+			public boolean resendsAfterReconnect(Throwable ex) {
+				return ClientHandle.this.adapter.resendsAfterReconnect(ex);
+			}
+
+		};
 	}
 
 	/**

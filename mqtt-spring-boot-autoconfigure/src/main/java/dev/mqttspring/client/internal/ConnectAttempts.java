@@ -1,9 +1,14 @@
 package dev.mqttspring.client.internal;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 
@@ -33,6 +38,8 @@ public final class ConnectAttempts {
 
 	private final Outcome outcome;
 
+	private final Consumer<MqttConnectException> failed;
+
 	private final Log logger;
 
 	/**
@@ -42,17 +49,19 @@ public final class ConnectAttempts {
 	 * @param settings the settings
 	 * @param clientReplaced run when a stuck client was closed, before its replacement is
 	 * created
-	 * @param outcome told the outcome of each attempt
+	 * @param outcome told of each attempt that connected
+	 * @param failed told of each attempt that failed, on a {@link CallbackThread}
 	 * @param logger the connection's logger
 	 */
 	public ConnectAttempts(ClientHandle client, ConnectCredentials credentials, MqttConnectionSettings settings,
-			Runnable clientReplaced, Outcome outcome, Log logger) {
+			Runnable clientReplaced, Outcome outcome, Consumer<MqttConnectException> failed, Log logger) {
 		this.client = client;
 		this.credentials = credentials;
 		this.failures = new ConnectFailures(settings);
 		this.settings = settings;
 		this.clientReplaced = clientReplaced;
 		this.outcome = outcome;
+		this.failed = failed;
 		this.logger = logger;
 	}
 
@@ -90,7 +99,7 @@ public final class ConnectAttempts {
 				if (settled.compareAndSet(false, true)) {
 					MqttConnectException failure = ConnectAttempts.this.failures.failure(ex, adapter.reasonCodeOf(ex),
 							adapter.describe(ex));
-					CallbackThread.run(() -> ConnectAttempts.this.outcome.failed(failure));
+					CallbackThread.run(() -> ConnectAttempts.this.failed.accept(failure));
 					result.completeExceptionally(failure);
 				}
 			}
@@ -127,6 +136,44 @@ public final class ConnectAttempts {
 		return result;
 	}
 
+	/**
+	 * Wait for the first attempt of a start, up to its watchdog's timeout: with
+	 * mqtt.fail-fast, stop and throw its failure; otherwise log it, and the application
+	 * starts while the reconnect loop goes on.
+	 * @param first the first attempt
+	 * @param stop stops the connection
+	 */
+	public void awaitFirst(CompletableFuture<Void> first, Runnable stop) {
+		Duration wait = watchdog().timeout();
+		String clientId = this.settings.getClientId();
+		try {
+			first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (this.settings.isFailFast()) {
+				stop.run();
+				throw (cause instanceof MqttConnectException mce) ? mce
+						: new MqttConnectException(String.valueOf(cause), -1, cause);
+			}
+			this.logger.warn("MQTT client '" + clientId + "' could not connect at start-up: " + cause.getMessage()
+					+ (this.settings.isAutomaticReconnect() ? "; the application starts and keeps trying in the background"
+							+ " (set mqtt.fail-fast=true to fail start-up instead)" : ""));
+		}
+		catch (TimeoutException ex) {
+			if (this.settings.isFailFast()) {
+				stop.run();
+				throw new MqttConnectException("Could not connect to " + this.settings.getServerUris() + " within "
+						+ wait.toSeconds() + "s (mqtt.connection-timeout)", -1, ex);
+			}
+			this.logger.warn("MQTT client '" + clientId + "' is still connecting to " + this.settings.getServerUris()
+					+ " after " + wait.toSeconds() + "s; the application starts and keeps trying in the background");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private Object replace(Object stuck) throws Exception {
 		this.logger.warn("Replacing the MQTT client of '" + this.settings.getClientId()
 				+ "' after a connect attempt that never completed");
@@ -136,8 +183,9 @@ public final class ConnectAttempts {
 	}
 
 	/**
-	 * What an attempt reports, on a {@link CallbackThread}.
+	 * What an attempt that connected reports, on a {@link CallbackThread}.
 	 */
+	@FunctionalInterface
 	public interface Outcome {
 
 		/**
@@ -147,8 +195,6 @@ public final class ConnectAttempts {
 		 * @param limits the broker's limits
 		 */
 		void connected(String serverUri, boolean sessionPresent, MqttBrokerLimits limits);
-
-		void failed(MqttConnectException failure);
 
 	}
 
