@@ -39,12 +39,12 @@ import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.core.MqttVersion;
 
 /**
- * The connection of every client library backend (HiveMQ, Paho; MQTT 5 and 3.1.1):
- * lifecycle, connect attempts with credentials and their renewal, and connection state,
- * composed of the parts in {@code dev.mqttspring.client.internal} (reconnect scheduler,
- * connect and keep-alive watchdogs, connection status, outbound flow, subscribe calls,
- * subscription registry and inbound dispatcher) over the {@link MqttClientAdapter} of its
- * backend. Internal: users never see this type.
+ * The connection of every client library backend (HiveMQ, Paho; MQTT 5 and 3.1.1) over
+ * the {@link MqttClientAdapter} of its backend: lifecycle, the connect attempt, state and
+ * credential renewal, composed of the parts in {@code dev.mqttspring.client.internal}
+ * (connection status, connect attempts, reconnect loop, keep-alive watchdog, outbound
+ * flow, subscribe calls, subscription registry, inbound intake and dispatcher). Internal:
+ * users see it as an {@link MqttConnection}.
  */
 public final class DefaultMqttConnection implements MqttConnection, SmartLifecycle {
 

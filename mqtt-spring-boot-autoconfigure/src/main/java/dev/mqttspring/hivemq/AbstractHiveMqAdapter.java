@@ -49,7 +49,7 @@ import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.health.MqttUriSanitizer;
 
 /**
- * What the HiveMQ MQTT 5 and 3.1.1 connections share: a client per server URI with
+ * What the HiveMQ MQTT 5 and 3.1.1 client adapters share: a client per server URI with
  * failover, transport and TLS configuration, reporting the loss of an established
  * connection, and manual acknowledgement of incoming messages after the listeners
  * finished.

@@ -26,7 +26,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttSubscriptionOptions;
 
 /**
- * MQTT 3.1.1 connection over the HiveMQ MQTT client's {@link Mqtt3AsyncClient}. MQTT 5
+ * The MQTT 3.1.1 client adapter over the HiveMQ MQTT client's {@link Mqtt3AsyncClient}. MQTT 5
  * properties are not sent; the broker limits are the protocol's, narrowed by
  * configuration. Incoming QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after
  * the listeners finished.

@@ -52,7 +52,7 @@ import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
- * MQTT 5 connection over the HiveMQ MQTT client's {@link Mqtt5AsyncClient}. Incoming
+ * The MQTT 5 client adapter over the HiveMQ MQTT client's {@link Mqtt5AsyncClient}. Incoming
  * QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after the listeners finished.
  */
 final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt5Publish> {
@@ -112,9 +112,9 @@ final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt
 
 	/**
 	 * Return the connection's identifiers of the subscriptions that this copy of a message
-	 * was sent for, so that the base class dispatches each copy to its subscription only
+	 * was sent for, so that the connection dispatches each copy to its subscription only
 	 * (a broker may send one copy per matching subscription); empty when they cannot be
-	 * told, and the base class matches the topic against the filters instead.
+	 * told, and the connection matches the topic against the filters instead.
 	 */
 	private List<Integer> subscriptionIdentifiers(Mqtt5Publish publish) {
 		List<String> filters = this.subscriptionIdentifiers.filters(publish);

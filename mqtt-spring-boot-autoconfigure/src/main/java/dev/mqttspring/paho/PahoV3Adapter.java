@@ -35,7 +35,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttSubscriptionOptions;
 
 /**
- * MQTT 3.1.1 connection over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
+ * The MQTT 3.1.1 client adapter over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
  * are not sent; the broker limits are the protocol's, narrowed by configuration, apart
  * from the publishes in flight (see {@link MqttBrokerLimits#MQTT_3_1_1_RECEIVE_MAXIMUM}).
  */

@@ -45,7 +45,7 @@ import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
- * MQTT 5 connection over Eclipse Paho's {@code MqttAsyncClient}.
+ * The MQTT 5 client adapter over Eclipse Paho's {@code MqttAsyncClient}.
  */
 final class PahoV5Adapter implements MqttClientAdapter<MqttAsyncClient> {
 
