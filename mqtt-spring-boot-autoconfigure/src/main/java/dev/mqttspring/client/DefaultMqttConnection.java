@@ -519,8 +519,6 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		return this.subscribeCalls.states();
 	}
 
-	// ---- receiving
-
 	@Override
 	public String toString() {
 		return getClass().getSimpleName() + "{clientId=" + getClientId() + ", serverUris=" + this.settings.getServerUris()
