@@ -2,6 +2,7 @@ package dev.mqttspring.client;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,15 +25,16 @@ import org.springframework.messaging.handler.annotation.support.DefaultMessageHa
 import dev.mqttspring.config.MethodMqttListenerEndpoint;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
+import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttSubscription;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttVersion;
 import dev.mqttspring.listener.MqttMessageListener;
-import dev.mqttspring.paho.PahoConnections;
 import dev.mqttspring.support.MqttMessageConverters;
 
 /**
  * The starter's per-message path from the client callback to the listener method, without
- * a broker: {@code AbstractMqttClientConnection.dispatch} (as Paho's callback calls it) matches
+ * a broker: {@code MqttClientCallbacks.dispatch} of a {@link DefaultMqttConnection} (as Paho's callback calls it) matches
  * the topic against the registered filters (by MQTT 5 subscription identifier when the
  * broker sent one, else by scanning all filters), wraps the message, and the handler
  * invokes the {@code @MqttSubscribe}-style method through the same
@@ -62,7 +64,9 @@ public class PerMessagePathBenchmark {
 	@Param({ "true", "false" })
 	public boolean subscriptionIdentifier;
 
-	private AbstractMqttClientConnection<?> connection;
+	private DefaultMqttConnection connection;
+
+	private MqttClientCallbacks callbacks;
 
 	private final Target target = new Target();
 
@@ -84,7 +88,10 @@ public class PerMessagePathBenchmark {
 		settings.setServerUris(List.of("tcp://127.0.0.1:1"));
 		settings.setClientId("jmh");
 		settings.setVersion(MqttVersion.V5);
-		this.connection = (AbstractMqttClientConnection<?>) PahoConnections.create(settings);
+		this.connection = new DefaultMqttConnection(settings, (callbacks) -> {
+			this.callbacks = callbacks;
+			return new NoClientAdapter();
+		});
 		MessageConverter converter = MqttMessageConverters.createDefault(JsonMapper.builder().build());
 		DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
 		factory.setMessageConverter(converter);
@@ -150,19 +157,19 @@ public class PerMessagePathBenchmark {
 
 	@Benchmark
 	public Object stringPayload() {
-		this.connection.dispatch("jmh/s-1/string", this.stringPayload, 0, false, false, 0, this.stringProperties);
+		this.callbacks.dispatch("jmh/s-1/string", this.stringPayload, 0, false, false, 0, this.stringProperties);
 		return this.target.lastString;
 	}
 
 	@Benchmark
 	public Object jsonRecord() {
-		this.connection.dispatch("jmh/s-1/json", this.jsonPayload, 0, false, false, 0, this.jsonProperties);
+		this.callbacks.dispatch("jmh/s-1/json", this.jsonPayload, 0, false, false, 0, this.jsonProperties);
 		return this.target.lastReading;
 	}
 
 	@Benchmark
 	public Object bytePayload() {
-		this.connection.dispatch("jmh/s-1/bytes", this.bytesPayload, 0, false, false, 0, this.bytesProperties);
+		this.callbacks.dispatch("jmh/s-1/bytes", this.bytesPayload, 0, false, false, 0, this.bytesProperties);
 		return this.target.lastBytes;
 	}
 
@@ -178,6 +185,77 @@ public class PerMessagePathBenchmark {
 	/**
 	 * The listener bean.
 	 */
+	/**
+	 * The connection is never started: the benchmark calls the adapter's callbacks as
+	 * a client library's delivery thread does, and no client is ever created.
+	 */
+	static final class NoClientAdapter implements MqttClientAdapter<Object> {
+
+		@Override
+		public Object createClient() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void connect(Object client, ConnectCallback callback) {
+		}
+
+		@Override
+		public void publish(Object client, MqttOutboundMessage message, CompletionCallback callback) {
+		}
+
+		@Override
+		public void subscribe(Object client, String filter, int qos, int subscriptionId, MqttSubscriptionOptions options,
+				SubscribeCallback callback) {
+		}
+
+		@Override
+		public void unsubscribe(Object client, String filter, CompletionCallback callback) {
+		}
+
+		@Override
+		public void acknowledge(Object client, int messageId, int qos) {
+		}
+
+		@Override
+		public void disconnect(Object client, Duration timeout) {
+		}
+
+		@Override
+		public void close(Object client) {
+		}
+
+		@Override
+		public void abort(Object client) {
+		}
+
+		@Override
+		public boolean isConnected(Object client) {
+			return false;
+		}
+
+		@Override
+		public boolean isConnectInProgress(Throwable ex) {
+			return false;
+		}
+
+		@Override
+		public boolean isNotConnected(Throwable ex) {
+			return false;
+		}
+
+		@Override
+		public String describe(Throwable ex) {
+			return String.valueOf(ex);
+		}
+
+		@Override
+		public int reasonCodeOf(Throwable ex) {
+			return -1;
+		}
+
+	}
+
 	public static class Target {
 
 		volatile String lastString;

@@ -5,7 +5,7 @@ import java.util.List;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttVersion;
@@ -27,7 +27,7 @@ public final class HiveMqConnections {
 	 * The lifecycle phase of HiveMQ connections: after an embedded broker, before listener
 	 * containers.
 	 */
-	public static final int PHASE = AbstractMqttClientConnection.PHASE;
+	public static final int PHASE = DefaultMqttConnection.PHASE;
 
 	private HiveMqConnections() {
 	}
@@ -59,10 +59,11 @@ public final class HiveMqConnections {
 					+ "connect without them (AWS IoT Core: port 8883 with mutual TLS), or use the Paho client library "
 					+ "(mqtt.client-library=paho) for this connection");
 		}
-		AbstractHiveMqConnection<?, ?> connection = (settings.getVersion() == MqttVersion.V5)
-				? new HiveMqV5Connection(settings) : new HiveMqV3Connection(settings);
-		connection.setBuilderCustomizers(customizers);
-		return connection;
+		if (settings.getVersion() == MqttVersion.V5) {
+			return new DefaultMqttConnection(settings,
+					(callbacks) -> new HiveMqV5Adapter(settings, callbacks, customizers));
+		}
+		return new DefaultMqttConnection(settings, (callbacks) -> new HiveMqV3Adapter(settings, callbacks, customizers));
 	}
 
 }

@@ -15,9 +15,9 @@ import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5EnhancedAuthBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.mqttspring.core.MqttEnhancedAuthenticator;
 
@@ -29,7 +29,7 @@ import dev.mqttspring.core.MqttEnhancedAuthenticator;
  */
 final class HiveMqEnhancedAuth implements Mqtt5EnhancedAuthMechanism {
 
-	private static final Logger logger = LoggerFactory.getLogger(HiveMqEnhancedAuth.class);
+	private static final Log logger = LogFactory.getLog(HiveMqEnhancedAuth.class);
 
 	private final MqttEnhancedAuthenticator authenticator;
 
@@ -128,8 +128,8 @@ final class HiveMqEnhancedAuth implements Mqtt5EnhancedAuthMechanism {
 
 	@Override
 	public void onReAuthRejected(Mqtt5ClientConfig clientConfig, Mqtt5Disconnect disconnect) {
-		logger.warn("The broker rejected the re-authentication of MQTT client '{}' ({}); it closed the connection",
-				this.clientId, disconnect.getReasonCode());
+		logger.warn("The broker rejected the re-authentication of MQTT client '" + this.clientId + "' ("
+				+ disconnect.getReasonCode() + "); it closed the connection");
 	}
 
 	@Override
@@ -139,7 +139,7 @@ final class HiveMqEnhancedAuth implements Mqtt5EnhancedAuthMechanism {
 
 	@Override
 	public void onReAuthError(Mqtt5ClientConfig clientConfig, Throwable cause) {
-		logger.warn("Re-authentication of MQTT client '{}' failed: {}", this.clientId, cause.toString());
+		logger.warn("Re-authentication of MQTT client '" + this.clientId + "' failed: " + cause);
 	}
 
 	private <T> CompletableFuture<T> run(Supplier<T> step) {
@@ -147,7 +147,7 @@ final class HiveMqEnhancedAuth implements Mqtt5EnhancedAuthMechanism {
 	}
 
 	private static byte @Nullable [] bytes(Optional<ByteBuffer> data) {
-		return data.map(AbstractHiveMqConnection::bytes).orElse(null);
+		return data.map(AbstractHiveMqAdapter::bytes).orElse(null);
 	}
 
 }

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.jspecify.annotations.Nullable;
 
-import dev.mqttspring.client.internal.KeepAliveProbe;
+import dev.mqttspring.client.KeepAliveProbe;
 
 /**
  * The keep-alive probe of the connection's watchdog on the HiveMQ backend: a handler at

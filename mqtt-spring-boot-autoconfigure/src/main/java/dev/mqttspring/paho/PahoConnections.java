@@ -12,7 +12,7 @@ import org.apache.commons.logging.Log;
 
 import org.springframework.context.SmartLifecycle;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
@@ -31,7 +31,7 @@ public final class PahoConnections {
 	 * The lifecycle phase of Paho connections: after an embedded broker, before listener
 	 * containers.
 	 */
-	public static final int PHASE = AbstractMqttClientConnection.PHASE;
+	public static final int PHASE = DefaultMqttConnection.PHASE;
 
 	private PahoConnections() {
 	}
@@ -42,7 +42,10 @@ public final class PahoConnections {
 	 * @return the connection, not yet started
 	 */
 	public static MqttConnection create(MqttConnectionSettings settings) {
-		return (settings.getVersion() == MqttVersion.V5) ? new PahoV5Connection(settings) : new PahoV3Connection(settings);
+		if (settings.getVersion() == MqttVersion.V5) {
+			return new DefaultMqttConnection(settings, (callbacks) -> new PahoV5Adapter(settings, callbacks));
+		}
+		return new DefaultMqttConnection(settings, (callbacks) -> new PahoV3Adapter(settings, callbacks));
 	}
 
 	static Path persistenceDirectory(MqttConnectionSettings settings) {

@@ -11,7 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.mqttspring.client.internal.KeepAliveProbe;
+import dev.mqttspring.client.KeepAliveProbe;
 
 /**
  * Paho's ping sender, replaced, and the keep-alive probe of the connection's watchdog.

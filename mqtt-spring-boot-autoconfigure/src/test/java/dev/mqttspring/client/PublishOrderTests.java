@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
@@ -78,10 +77,42 @@ class PublishOrderTests {
 	}
 
 	/**
-	 * A client library that records what it is handed and completes publishes only when
-	 * the test says so; handing over "c" waits for {@code release}.
+	 * A connection over a client library that records what it is handed and completes
+	 * publishes only when the test says so; handing over "c" waits for {@code release}.
 	 */
-	static final class FakeConnection extends AbstractMqttClientConnection<Object> {
+	static final class FakeConnection {
+
+		final FakeAdapter adapter = new FakeAdapter();
+
+		final DefaultMqttConnection connection = new DefaultMqttConnection(settings(), (callbacks) -> this.adapter);
+
+		final List<String> handedOver = this.adapter.handedOver;
+
+		final List<String> handing = this.adapter.handing;
+
+		final Map<String, MqttClientAdapter.CompletionCallback> callbacks = this.adapter.callbacks;
+
+		final CountDownLatch release = this.adapter.release;
+
+		void start() {
+			this.connection.start();
+		}
+
+		void stop() {
+			this.connection.stop();
+		}
+
+		boolean isConnected() {
+			return this.connection.isConnected();
+		}
+
+		void publish(MqttOutboundMessage message) {
+			this.connection.publish(message);
+		}
+
+	}
+
+	static final class FakeAdapter extends FakeClientAdapter {
 
 		final List<String> handedOver = new CopyOnWriteArrayList<>();
 
@@ -91,23 +122,8 @@ class PublishOrderTests {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
-		FakeConnection() {
-			super(settings());
-		}
-
 		@Override
-		protected Object createClient() {
-			return new Object();
-		}
-
-		@Override
-		protected void connectClient(Object client, ConnectCallback callback) {
-			callback.connected("tcp://127.0.0.1:1", false, MqttBrokerLimits.UNRESTRICTED);
-		}
-
-		@Override
-		protected void publishClient(Object client, MqttOutboundMessage message, CompletionCallback callback)
-				throws Exception {
+		public void publish(Object client, MqttOutboundMessage message, CompletionCallback callback) throws Exception {
 			String payload = new String(message.payload(), StandardCharsets.UTF_8);
 			this.handing.add(payload);
 			if (payload.equals("c")) {
@@ -115,58 +131,6 @@ class PublishOrderTests {
 			}
 			this.callbacks.put(payload, callback);
 			this.handedOver.add(payload);
-		}
-
-		@Override
-		protected void subscribeClient(Object client, String filter, int qos, int subscriptionId,
-				SubscribeCallback callback) {
-			callback.subscribed(qos);
-		}
-
-		@Override
-		protected void unsubscribeClient(Object client, String filter, CompletionCallback callback) {
-			callback.completed(0);
-		}
-
-		@Override
-		protected void acknowledgeClient(Object client, int messageId, int qos) {
-		}
-
-		@Override
-		protected void disconnectClient(Object client, Duration timeout) {
-		}
-
-		@Override
-		protected void closeClient(Object client) {
-		}
-
-		@Override
-		protected boolean isClientConnected(Object client) {
-			return true;
-		}
-
-		@Override
-		protected String describe(Throwable ex) {
-			return String.valueOf(ex);
-		}
-
-		@Override
-		protected int reasonCodeOf(Throwable ex) {
-			return -1;
-		}
-
-		@Override
-		protected boolean isNotConnected(Throwable ex) {
-			return false;
-		}
-
-		@Override
-		protected void abortClient(Object client) {
-		}
-
-		@Override
-		protected boolean isConnectInProgress(Throwable ex) {
-			return false;
 		}
 
 	}

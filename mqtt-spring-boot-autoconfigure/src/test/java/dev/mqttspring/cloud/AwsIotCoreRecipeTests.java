@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.mqttspring.autoconfigure.MqttConnectionCustomizer;
 import dev.mqttspring.autoconfigure.MqttNamedConnectionsAutoConfiguration;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttTemplate;
 import dev.mqttspring.health.MqttHealthIndicator;
@@ -182,8 +183,10 @@ class AwsIotCoreRecipeTests {
 					assertThat(context).hasNotFailed();
 					MqttConnection aws = context.getBean("awsMqttConnection", MqttConnection.class);
 					await().atMost(Duration.ofSeconds(10)).until(aws::isConnected);
-					assertThat(aws.getClass().getName()).contains("Paho");
-					assertThat(context.getBean("mqttConnection", MqttConnection.class).getClass().getName())
+					assertThat(((DefaultMqttConnection) aws).getClientAdapter().getClass().getName()).contains("Paho");
+					assertThat(((DefaultMqttConnection) context.getBean("mqttConnection", MqttConnection.class)).getClientAdapter()
+						.getClass()
+						.getName())
 						.contains("HiveMq");
 					assertThat(server.selected).containsOnly(ALPN);
 					exchange(context.getBean("awsMqttTemplate", MqttTemplate.class), aws);

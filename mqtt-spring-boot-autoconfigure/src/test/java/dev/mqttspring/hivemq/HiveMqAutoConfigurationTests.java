@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
 import dev.mqttspring.autoconfigure.MqttProperties;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 
@@ -43,7 +44,7 @@ class HiveMqAutoConfigurationTests {
 			.isTrue();
 		this.runner.withPropertyValues("mqtt.version=3.1.1").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(MqttConnection.class).getClass().getSimpleName()).isEqualTo("HiveMqV3Connection");
+			assertThat(((DefaultMqttConnection) context.getBean(MqttConnection.class)).getClientAdapter().getClass().getSimpleName()).isEqualTo("HiveMqV3Adapter");
 		});
 	}
 
@@ -52,7 +53,7 @@ class HiveMqAutoConfigurationTests {
 		this.runner.withPropertyValues("mqtt.client-library=hivemq").run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(MqttConnection.class);
 			MqttConnection connection = context.getBean(MqttConnection.class);
-			assertThat(connection.getClass().getSimpleName()).isEqualTo("HiveMqV5Connection");
+			assertThat(((DefaultMqttConnection) connection).getClientAdapter().getClass().getSimpleName()).isEqualTo("HiveMqV5Adapter");
 			assertThat(connection.isConnected()).isTrue();
 		});
 	}
@@ -61,7 +62,7 @@ class HiveMqAutoConfigurationTests {
 	void hiveMqForMqtt311WhenChosenInUpperCase() {
 		this.runner.withPropertyValues("mqtt.client-library=HIVEMQ", "mqtt.version=3.1.1").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(MqttConnection.class).getClass().getSimpleName()).isEqualTo("HiveMqV3Connection");
+			assertThat(((DefaultMqttConnection) context.getBean(MqttConnection.class)).getClientAdapter().getClass().getSimpleName()).isEqualTo("HiveMqV3Adapter");
 		});
 	}
 
@@ -79,7 +80,7 @@ class HiveMqAutoConfigurationTests {
 	void pahoForMqtt311WhenChosen() {
 		this.runner.withPropertyValues("mqtt.client-library=Paho", "mqtt.version=3.1.1").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(MqttConnection.class).getClass().getSimpleName()).isEqualTo("PahoV3Connection");
+			assertThat(((DefaultMqttConnection) context.getBean(MqttConnection.class)).getClientAdapter().getClass().getSimpleName()).isEqualTo("PahoV3Adapter");
 		});
 	}
 
@@ -220,7 +221,7 @@ class HiveMqAutoConfigurationTests {
 	}
 
 	private static String backend(MqttConnection connection) {
-		return connection.getClass().getPackageName();
+		return ((DefaultMqttConnection) connection).getClientAdapter().getClass().getPackageName();
 	}
 
 }

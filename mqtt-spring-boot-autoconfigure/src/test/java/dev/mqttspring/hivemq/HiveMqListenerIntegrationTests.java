@@ -15,6 +15,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.annotation.Header;
 
 import dev.mqttspring.annotation.MqttSubscribe;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionState;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -47,7 +48,7 @@ class HiveMqListenerIntegrationTests {
 		runner(broker, version, prefix).withUserConfiguration(QosListeners.class).run((context) -> {
 			assertThat(context).hasNotFailed();
 			MqttConnection connection = context.getBean(MqttConnection.class);
-			assertThat(connection.getClass().getPackageName()).isEqualTo("dev.mqttspring.hivemq");
+			assertThat(((DefaultMqttConnection) connection).getClientAdapter().getClass().getPackageName()).isEqualTo("dev.mqttspring.hivemq");
 			assertThat(connection.getState()).isEqualTo(MqttConnectionState.CONNECTED);
 			MqttTemplate template = context.getBean(MqttTemplate.class);
 			for (int qos = 0; qos <= 2; qos++) {

@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.mqttspring.autoconfigure.MqttAutoConfiguration;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
@@ -97,7 +98,7 @@ class HiveMqWebSocketIntegrationTests {
 		runner(library, version).withPropertyValues("mqtt.url=" + url).run((context) -> {
 			assertThat(context).hasNotFailed();
 			MqttConnection connection = context.getBean(MqttConnection.class);
-			assertThat(connection.getClass().getPackageName())
+			assertThat(((DefaultMqttConnection) connection).getClientAdapter().getClass().getPackageName())
 				.isEqualTo("default".equals(library) ? "dev.mqttspring.hivemq" : "dev.mqttspring.paho");
 			assertThat(connection.getConnectedServerUri()).isEqualTo(url);
 			roundTrip(connection);

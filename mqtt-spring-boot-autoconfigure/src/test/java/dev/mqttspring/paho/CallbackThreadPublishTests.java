@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -37,7 +37,7 @@ class CallbackThreadPublishTests {
 		settings.setMaxInflight(5);
 		settings.setPublishTimeout(Duration.ofSeconds(60));
 		MqttConnection connection = PahoConnections.create(settings);
-		((AbstractMqttClientConnection<?>) connection).start();
+		((DefaultMqttConnection) connection).start();
 		try {
 			String topic = "callback/" + UUID.randomUUID();
 			List<CompletableFuture<Void>> nested = new CopyOnWriteArrayList<>();
@@ -51,7 +51,7 @@ class CallbackThreadPublishTests {
 			assertThat(nested).allMatch((future) -> !future.isCompletedExceptionally());
 		}
 		finally {
-			((AbstractMqttClientConnection<?>) connection).stop();
+			((DefaultMqttConnection) connection).stop();
 		}
 	}
 

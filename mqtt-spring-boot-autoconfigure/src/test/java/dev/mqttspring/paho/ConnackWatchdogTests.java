@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttConnectionState;
@@ -35,7 +35,7 @@ class ConnackWatchdogTests {
 			settings.setConnectionTimeout(Duration.ofSeconds(1));
 			settings.setReconnectMinDelay(Duration.ofMillis(200));
 			settings.setReconnectMaxDelay(Duration.ofMillis(500));
-			AbstractMqttClientConnection<?> connection = (AbstractMqttClientConnection<?>) PahoConnections.create(settings);
+			DefaultMqttConnection connection = (DefaultMqttConnection) PahoConnections.create(settings);
 			connection.start();
 			try {
 				MqttConnection seam = connection;

@@ -14,7 +14,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttVersion;
 
@@ -29,7 +29,7 @@ class PahoConnectionOptionsTests {
 	void v5Options() throws Exception {
 		MqttConnectionSettings settings = settings();
 		settings.setReceiveMaximum(20);
-		PahoV5Connection connection = (PahoV5Connection) PahoConnections.create(settings);
+		PahoV5Adapter connection = v5Adapter(settings);
 		MqttConnectionOptions options = connection.options();
 		assertThat(options.getServerURIs()).containsExactly("tcp://127.0.0.1:1", "tcp://127.0.0.1:2");
 		assertThat(options.getUserName()).isEqualTo("alice");
@@ -52,7 +52,7 @@ class PahoConnectionOptionsTests {
 	void v3Options() throws Exception {
 		MqttConnectionSettings settings = settings();
 		settings.setVersion(MqttVersion.V3_1_1);
-		PahoV3Connection connection = (PahoV3Connection) PahoConnections.create(settings);
+		PahoV3Adapter connection = v3Adapter(settings);
 		MqttConnectOptions options = connection.options();
 		assertThat(options.getMqttVersion()).isEqualTo(MqttConnectOptions.MQTT_VERSION_3_1_1);
 		assertThat(options.getServerURIs()).containsExactly("tcp://127.0.0.1:1", "tcp://127.0.0.1:2");
@@ -75,7 +75,7 @@ class PahoConnectionOptionsTests {
 	void passwordIsNotSharedWithTheSettings() {
 		MqttConnectionSettings settings = settings();
 		settings.setVersion(MqttVersion.V3_1_1);
-		char[] password = ((PahoV3Connection) PahoConnections.create(settings)).options().getPassword();
+		char[] password = v3Adapter(settings).options().getPassword();
 		assertThat(password).isNotSameAs(settings.getPassword());
 	}
 
@@ -85,7 +85,7 @@ class PahoConnectionOptionsTests {
 		settings.setServerUris(List.of("ssl://127.0.0.1:8883"));
 		SSLSocketFactory bundle = SSLContext.getDefault().getSocketFactory();
 		settings.setSocketFactory(bundle);
-		MqttConnectionOptions options = ((PahoV5Connection) PahoConnections.create(settings)).options();
+		MqttConnectionOptions options = v5Adapter(settings).options();
 		assertThat(options.getSocketFactory()).isInstanceOf(SSLSocketFactory.class).isNotSameAs(bundle);
 		assertNoDelay(options.getSocketFactory().createSocket());
 	}
@@ -127,6 +127,14 @@ class PahoConnectionOptionsTests {
 		settings.setHostnameVerification(false);
 		settings.setWill(new MqttConnectionSettings.Will("status/app", "gone".getBytes(StandardCharsets.UTF_8), 2, true));
 		return settings;
+	}
+
+	private static PahoV5Adapter v5Adapter(MqttConnectionSettings settings) {
+		return (PahoV5Adapter) ((DefaultMqttConnection) PahoConnections.create(settings)).getClientAdapter();
+	}
+
+	private static PahoV3Adapter v3Adapter(MqttConnectionSettings settings) {
+		return (PahoV3Adapter) ((DefaultMqttConnection) PahoConnections.create(settings)).getClientAdapter();
 	}
 
 }

@@ -20,7 +20,7 @@ class PahoConnectionsTests {
 	void clientExceptionOfMqtt5IsNotDescribedAsSuccess() {
 		org.eclipse.paho.mqttv5.common.MqttException ex = new org.eclipse.paho.mqttv5.common.MqttException(
 				new SSLHandshakeException("PKIX path building failed"));
-		PahoV5Connection connection = new PahoV5Connection(new dev.mqttspring.core.MqttConnectionSettings());
+		PahoV5Adapter connection = (PahoV5Adapter) adapter(new dev.mqttspring.core.MqttConnectionSettings());
 		assertThat(connection.reasonCodeOf(ex)).isEqualTo(-1);
 		assertThat(connection.describe(ex)).isEqualTo("SSLHandshakeException PKIX path building failed");
 	}
@@ -29,7 +29,7 @@ class PahoConnectionsTests {
 	void clientExceptionOfMqtt3NamesTheCause() {
 		org.eclipse.paho.client.mqttv3.MqttException ex = new org.eclipse.paho.client.mqttv3.MqttException(
 				new SSLHandshakeException("PKIX path building failed"));
-		PahoV3Connection connection = new PahoV3Connection(new dev.mqttspring.core.MqttConnectionSettings());
+		PahoV3Adapter connection = (PahoV3Adapter) adapter(v3());
 		assertThat(connection.reasonCodeOf(ex)).isEqualTo(-1);
 		assertThat(connection.describe(ex)).isEqualTo("SSLHandshakeException PKIX path building failed");
 	}
@@ -56,17 +56,27 @@ class PahoConnectionsTests {
 
 		});
 		org.assertj.core.api.Assertions.assertThatIllegalStateException()
-			.isThrownBy(() -> new PahoV5Connection(settings))
-			.withMessageContaining("PahoV5Connection")
+			.isThrownBy(() -> PahoConnections.create(settings))
+			.withMessageContaining("PahoV5Adapter")
 			.withMessageContaining("needs MQTT 5 and the HiveMQ client library");
 	}
 
 	@Test
 	void refusedConnectOfMqtt3IsMappedToMqtt5ReasonCodes() {
-		PahoV3Connection connection = new PahoV3Connection(new dev.mqttspring.core.MqttConnectionSettings());
+		PahoV3Adapter connection = (PahoV3Adapter) adapter(v3());
 		assertThat(connection.reasonCodeOf(new org.eclipse.paho.client.mqttv3.MqttException(4))).isEqualTo(0x86);
 		assertThat(connection.reasonCodeOf(new org.eclipse.paho.client.mqttv3.MqttException(5))).isEqualTo(0x87);
 		assertThat(connection.describe(new org.eclipse.paho.client.mqttv3.MqttException(5))).contains("not authorized");
+	}
+
+	private static dev.mqttspring.client.MqttClientAdapter<?> adapter(dev.mqttspring.core.MqttConnectionSettings settings) {
+		return ((dev.mqttspring.client.DefaultMqttConnection) PahoConnections.create(settings)).getClientAdapter();
+	}
+
+	private static dev.mqttspring.core.MqttConnectionSettings v3() {
+		dev.mqttspring.core.MqttConnectionSettings settings = new dev.mqttspring.core.MqttConnectionSettings();
+		settings.setVersion(dev.mqttspring.core.MqttVersion.V3_1_1);
+		return settings;
 	}
 
 }

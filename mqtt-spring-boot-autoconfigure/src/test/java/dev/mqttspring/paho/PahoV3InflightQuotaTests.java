@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
+import dev.mqttspring.client.DefaultMqttConnection;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -43,7 +43,7 @@ class PahoV3InflightQuotaTests {
 			settings.setOfflineBufferSize(MESSAGES);
 			settings.setPublishTimeout(Duration.ofSeconds(30));
 			MqttConnection connection = PahoConnections.create(settings);
-			((AbstractMqttClientConnection<?>) connection).start();
+			((DefaultMqttConnection) connection).start();
 			try {
 				assertThat(connection.getBrokerLimits().receiveMaximum()).isEqualTo(MqttBrokerLimits.MQTT_3_1_1_RECEIVE_MAXIMUM);
 				String topic = "v3-quota/" + UUID.randomUUID();
@@ -61,7 +61,7 @@ class PahoV3InflightQuotaTests {
 				assertThat(connection.getReconnectCount()).as("reconnects (one for the cut)").isEqualTo(1);
 			}
 			finally {
-				((AbstractMqttClientConnection<?>) connection).stop();
+				((DefaultMqttConnection) connection).stop();
 			}
 		}
 	}

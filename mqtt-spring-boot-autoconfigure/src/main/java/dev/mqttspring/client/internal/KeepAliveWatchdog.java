@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
 
+import dev.mqttspring.client.KeepAliveProbe;
+
 /**
  * Watches the broker's side of the keep-alive (MQTT 5 and 3.1.1, 3.1.2.10): when nothing
  * arrived for a keep-alive, it makes sure a PINGREQ is on its way; when nothing arrived

@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;

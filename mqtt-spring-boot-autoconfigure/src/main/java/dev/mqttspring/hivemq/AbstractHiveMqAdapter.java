@@ -33,12 +33,15 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import io.reactivex.Scheduler;
 import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
-import dev.mqttspring.client.internal.KeepAliveProbe;
+import dev.mqttspring.client.MqttClientAdapter;
+import dev.mqttspring.client.MqttClientCallbacks;
+import dev.mqttspring.client.KeepAliveProbe;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
@@ -46,17 +49,17 @@ import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.health.MqttUriSanitizer;
 
 /**
- * What the HiveMQ MQTT 5 and 3.1.1 connections share: a client per server URI with
+ * What the HiveMQ MQTT 5 and 3.1.1 client adapters share: a client per server URI with
  * failover, transport and TLS configuration, reporting the loss of an established
  * connection, and manual acknowledgement of incoming messages after the listeners
  * finished.
  * <p>
- * HiveMQ's automatic reconnect stays off: the base class reconnects with back-off.
+ * HiveMQ's automatic reconnect stays off: the connection reconnects with back-off.
  *
  * @param <T> the HiveMQ client type
  * @param <P> the HiveMQ incoming publish type
  */
-abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends AbstractMqttClientConnection<HiveMqClients<T>> {
+abstract class AbstractHiveMqAdapter<T extends MqttClient, P> implements MqttClientAdapter<HiveMqClients<T>> {
 
 	private static final Scheduler DIRECT = Schedulers.from(Runnable::run);
 
@@ -66,17 +69,22 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 
 	private final AtomicInteger messageIds = new AtomicInteger();
 
-	private volatile List<HiveMqClientBuilderCustomizer> builderCustomizers = List.of();
+	protected final Log logger = LogFactory.getLog(getClass());
 
-	AbstractHiveMqConnection(MqttConnectionSettings settings) {
-		super(settings);
-	}
+	protected final MqttConnectionSettings settings;
+
+	protected final MqttClientCallbacks callbacks;
 
 	/**
-	 * Set the customizers applied, in order, to the client builder of every server URI.
+	 * The customizers applied, in order, to the client builder of every server URI.
 	 */
-	final void setBuilderCustomizers(List<HiveMqClientBuilderCustomizer> customizers) {
-		this.builderCustomizers = List.copyOf(customizers);
+	private final List<HiveMqClientBuilderCustomizer> builderCustomizers;
+
+	AbstractHiveMqAdapter(MqttConnectionSettings settings, MqttClientCallbacks callbacks,
+			List<HiveMqClientBuilderCustomizer> builderCustomizers) {
+		this.settings = settings;
+		this.callbacks = callbacks;
+		this.builderCustomizers = List.copyOf(builderCustomizers);
 	}
 
 	// ---- version specific
@@ -99,9 +107,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	/**
 	 * Connect the client; the future completes with the CONNACK facts.
 	 */
-	abstract CompletableFuture<Connected> connect(T client);
+	abstract CompletableFuture<Connected> sendConnect(T client);
 
-	abstract void acknowledge(P publish);
+	abstract void acknowledgePublish(P publish);
 
 	/**
 	 * Describe a disconnect initiated by the broker, if the exception is one.
@@ -124,24 +132,24 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
-	public final boolean isAcknowledgingInArrivalOrder() {
+	public boolean isAcknowledgingInArrivalOrder() {
 		// the client sends PUBACK and PUBREC in the order of the PUBLISH packets
 		return true;
 	}
 
 	@Override
-	protected final void acknowledgeClient(HiveMqClients<T> clients, int messageId, int qos) {
+	public void acknowledge(HiveMqClients<T> clients, int messageId, int qos) {
 		// HiveMQ hands the acknowledgement to the client's event loop: safe from any thread
 		P publish = this.unacknowledged.remove(messageId);
 		if (publish != null) {
-			acknowledge(publish);
+			acknowledgePublish(publish);
 		}
 	}
 
 	// ---- client lifecycle
 
 	@Override
-	protected final HiveMqClients<T> createClient() {
+	public HiveMqClients<T> createClient() {
 		List<HiveMqClients.Entry<T>> entries = new ArrayList<>();
 		for (String uri : this.settings.getServerUris()) {
 			AtomicBoolean established = new AtomicBoolean();
@@ -173,11 +181,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 			return;
 		}
 		Throwable cause = context.getCause();
-		onConnectionLost(describeDisconnect(cause), reasonCodeOf(cause));
+		this.callbacks.connectionLost(describeDisconnect(cause), reasonCodeOf(cause));
 	}
 
 	@Override
-	protected final void connectClient(HiveMqClients<T> clients, ConnectCallback callback) {
+	public void connect(HiveMqClients<T> clients, ConnectCallback callback) {
 		if (clients.isConnecting()) {
 			throw new ConnectInProgressException();
 		}
@@ -194,7 +202,7 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		try {
 			// before CONNACK: a resumed session delivers its queued messages right away
 			listen(entry);
-			future = connect(entry.client());
+			future = sendConnect(entry.client());
 		}
 		catch (RuntimeException ex) {
 			connect(clients, index + 1, callback, ex);
@@ -229,9 +237,9 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
-	protected final void disconnectClient(HiveMqClients<T> clients, Duration timeout) throws Exception {
+	public void disconnect(HiveMqClients<T> clients, Duration timeout) throws Exception {
 		T client = clients.active().client();
-		CompletableFuture<Void> future = disconnect(client);
+		CompletableFuture<Void> future = sendDisconnect(client);
 		try {
 			future.get(Math.max(100, timeout.toMillis()), TimeUnit.MILLISECONDS);
 		}
@@ -240,10 +248,10 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		}
 	}
 
-	abstract CompletableFuture<Void> disconnect(T client);
+	abstract CompletableFuture<Void> sendDisconnect(T client);
 
 	@Override
-	protected final void closeClient(HiveMqClients<T> clients) {
+	public void close(HiveMqClients<T> clients) {
 		disconnectAll(clients, "Closing the MQTT client");
 		// the incoming publishes flow holds the client's Netty event loop, whose threads are
 		// not daemon threads: it lasts as long as the session (never ends for a client that
@@ -259,7 +267,7 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
-	protected final void abortClient(HiveMqClients<T> clients) {
+	public void abort(HiveMqClients<T> clients) {
 		// the clients stay in use: messages still being processed are acknowledged later
 		disconnectAll(clients, "Aborting the MQTT connect attempt");
 	}
@@ -268,7 +276,7 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 		for (HiveMqClients.Entry<T> entry : clients.entries()) {
 			if (entry.client().getState() != MqttClientState.DISCONNECTED) {
 				try {
-					disconnect(entry.client());
+					sendDisconnect(entry.client());
 				}
 				catch (RuntimeException ex) {
 					this.logger.debug(action + " failed: " + ex.getMessage());
@@ -278,34 +286,34 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
-	protected final boolean isConnectInProgress(Throwable ex) {
+	public boolean isConnectInProgress(Throwable ex) {
 		return ex instanceof ConnectInProgressException;
 	}
 
 	@Override
-	protected final boolean isClientConnected(HiveMqClients<T> clients) {
+	public boolean isConnected(HiveMqClients<T> clients) {
 		return clients.isConnected();
 	}
 
 	@Override
-	protected final boolean isNotConnected(Throwable ex) {
+	public boolean isNotConnected(Throwable ex) {
 		return unwrap(ex) instanceof MqttClientStateException;
 	}
 
 	@Override
-	protected final @Nullable KeepAliveProbe keepAliveProbe(HiveMqClients<T> clients) {
+	public @Nullable KeepAliveProbe keepAliveProbe(HiveMqClients<T> clients) {
 		return HiveMqKeepAlive.of(clients.active().client());
 	}
 
 	@Override
-	protected final boolean resendsAfterReconnect(Throwable ex) {
+	public boolean resendsAfterReconnect(Throwable ex) {
 		// HiveMQ keeps QoS 1/2 publishes of a kept session and completes them after the
 		// reconnect; when it fails one, it has given it up
 		return false;
 	}
 
 	/**
-	 * Fail fast, so that the base buffers the message, when the client is not connected;
+	 * Fail fast, so that the connection buffers the message, when the client is not connected;
 	 * HiveMQ would fail the publish future instead.
 	 */
 	static void requireConnected(MqttClient client) {
@@ -315,7 +323,7 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	}
 
 	@Override
-	protected final String describe(Throwable ex) {
+	public String describe(Throwable ex) {
 		Throwable cause = unwrap(ex);
 		int code = reasonCodeOf(cause);
 		if (code >= 0) {
@@ -409,11 +417,11 @@ abstract class AbstractHiveMqConnection<T extends MqttClient, P> extends Abstrac
 	 * @return whether the message goes on to the listeners
 	 */
 	final boolean admit(P publish, String topic, java.util.Optional<ByteBuffer> payload, int qos) {
-		if (acceptInbound(topic, payload.isPresent() ? payload.get().remaining() : 0, qos)) {
+		if (this.callbacks.acceptInbound(topic, payload.isPresent() ? payload.get().remaining() : 0, qos)) {
 			return true;
 		}
 		if (qos > 0) {
-			acknowledge(publish);
+			acknowledgePublish(publish);
 		}
 		return false;
 	}

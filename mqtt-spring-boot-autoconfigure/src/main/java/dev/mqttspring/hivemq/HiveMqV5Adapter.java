@@ -38,7 +38,9 @@ import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuthBuilder;
 import io.reactivex.disposables.Disposable;
 import org.jspecify.annotations.Nullable;
 
+import dev.mqttspring.client.MqttClientCallbacks;
 import dev.mqttspring.core.MqttBrokerLimits;
+import dev.mqttspring.core.MqttConnection.SubscriptionState;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttEnhancedAuthenticator;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -50,10 +52,10 @@ import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
- * MQTT 5 connection over the HiveMQ MQTT client's {@link Mqtt5AsyncClient}. Incoming
+ * The MQTT 5 client adapter over the HiveMQ MQTT client's {@link Mqtt5AsyncClient}. Incoming
  * QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after the listeners finished.
  */
-final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient, Mqtt5Publish> {
+final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt5Publish> {
 
 	private final Set<String> reportedOverlaps = ConcurrentHashMap.newKeySet();
 
@@ -66,8 +68,9 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 
 	private final @Nullable HiveMqEnhancedAuth enhancedAuth;
 
-	HiveMqV5Connection(MqttConnectionSettings settings) {
-		super(settings);
+	HiveMqV5Adapter(MqttConnectionSettings settings, MqttClientCallbacks callbacks,
+			List<HiveMqClientBuilderCustomizer> builderCustomizers) {
+		super(settings, callbacks, builderCustomizers);
 		MqttEnhancedAuthenticator authenticator = settings.getEnhancedAuthenticator();
 		this.enhancedAuth = (authenticator != null) ? new HiveMqEnhancedAuth(authenticator, settings.getClientId(),
 				(int) Math.max(1, settings.getConnectionTimeout().toSeconds())) : null;
@@ -100,18 +103,18 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 				properties = properties.toBuilder().subscriptionIdentifiers(identifiers).build();
 			}
 			int id = (qos > 0) ? register(publish) : 0;
-			dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
+			this.callbacks.dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
 		}
 		catch (Throwable ex) {
-			clientThreadFailed(Thread.currentThread().getName(), ex);
+			this.callbacks.clientThreadFailed(Thread.currentThread().getName(), ex);
 		}
 	}
 
 	/**
 	 * Return the connection's identifiers of the subscriptions that this copy of a message
-	 * was sent for, so that the base class dispatches each copy to its subscription only
+	 * was sent for, so that the connection dispatches each copy to its subscription only
 	 * (a broker may send one copy per matching subscription); empty when they cannot be
-	 * told, and the base class matches the topic against the filters instead.
+	 * told, and the connection matches the topic against the filters instead.
 	 */
 	private List<Integer> subscriptionIdentifiers(Mqtt5Publish publish) {
 		List<String> filters = this.subscriptionIdentifiers.filters(publish);
@@ -130,7 +133,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	void acknowledge(Mqtt5Publish publish) {
+	void acknowledgePublish(Mqtt5Publish publish) {
 		publish.acknowledge();
 	}
 
@@ -141,8 +144,8 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			.sessionExpiryInterval(this.settings.getSessionExpiry().toSeconds());
 		// outgoing topic aliases off, as with Paho: a resent message must carry its topic
 		builder.restrictions(restrictions());
-		String username = connectUsername();
-		byte[] password = connectPassword();
+		String username = this.callbacks.connectUsername();
+		byte[] password = this.callbacks.connectPassword();
 		if (username != null || password != null) {
 			Mqtt5SimpleAuthBuilder auth = Mqtt5SimpleAuth.builder();
 			Mqtt5SimpleAuthBuilder.Complete complete = null;
@@ -171,20 +174,12 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	protected boolean supportsEnhancedAuthentication() {
+	public boolean supportsEnhancedAuthentication() {
 		return true;
 	}
 
 	@Override
-	public CompletableFuture<Void> reauthenticate() {
-		if (this.enhancedAuth == null) {
-			return super.reauthenticate();
-		}
-		HiveMqClients<Mqtt5AsyncClient> clients = this.client;
-		if (clients == null || !clients.isConnected()) {
-			return CompletableFuture.failedFuture(new IllegalStateException(
-					"MQTT client '" + getClientId() + "' is not connected: nothing to re-authenticate"));
-		}
+	public CompletableFuture<Void> reauthenticate(HiveMqClients<Mqtt5AsyncClient> clients) {
 		return clients.active().client().reauth();
 	}
 
@@ -200,7 +195,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	CompletableFuture<Connected> connect(Mqtt5AsyncClient client) {
+	CompletableFuture<Connected> sendConnect(Mqtt5AsyncClient client) {
 		return client.connect(connectMessage())
 			.thenApply((connAck) -> new Connected(connAck.isSessionPresent(), limits(connAck)));
 	}
@@ -215,7 +210,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	protected void publishClient(HiveMqClients<Mqtt5AsyncClient> clients, MqttOutboundMessage message,
+	public void publish(HiveMqClients<Mqtt5AsyncClient> clients, MqttOutboundMessage message,
 			CompletionCallback callback) {
 		Mqtt5AsyncClient client = clients.active().client();
 		requireConnected(client);
@@ -330,13 +325,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	protected void subscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
-			SubscribeCallback callback) {
-		subscribeClient(clients, filter, qos, subscriptionId, MqttSubscriptionOptions.DEFAULTS, callback);
-	}
-
-	@Override
-	protected void subscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
+	public void subscribe(HiveMqClients<Mqtt5AsyncClient> clients, String filter, int qos, int subscriptionId,
 			MqttSubscriptionOptions options, SubscribeCallback callback) {
 		Mqtt5AsyncClient client = clients.active().client();
 		if (subscriptionId > 0) {
@@ -354,7 +343,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 				int code = firstCode(subAck);
 				callback.subscribed(code);
 				if (code < 0x80 && !(HiveMqSubscriptionIdentifiers.isAvailable()
-						&& getBrokerLimits().subscriptionIdentifiersAvailable())) {
+						&& this.callbacks.brokerLimits().subscriptionIdentifiersAvailable())) {
 					warnAboutOverlaps(filter);
 				}
 				return;
@@ -379,7 +368,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	 */
 	private void warnAboutOverlaps(String filter) {
 		List<String> overlapping = new ArrayList<>();
-		for (SubscriptionState other : getSubscriptions()) {
+		for (SubscriptionState other : this.callbacks.subscriptions()) {
 			MqttSubscriptionResult result = other.result();
 			if (!other.filter().equals(filter) && result != null && result.isGranted() && overlap(filter, other.filter())
 					&& this.reportedOverlaps.add(pair(filter, other.filter()))) {
@@ -387,7 +376,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			}
 		}
 		if (!overlapping.isEmpty()) {
-			this.logger.warn("The MQTT 5 subscription '" + filter + "' of client '" + getClientId() + "' overlaps "
+			this.logger.warn("The MQTT 5 subscription '" + filter + "' of client '" + this.settings.getClientId() + "' overlaps "
 					+ overlapping + ": with mqtt.client-library=hivemq, a broker that sends one copy per matching "
 					+ "subscription (such as mosquitto) delivers a message on a topic that several of these filters match "
 					+ "once per matching filter to each of their listeners, because "
@@ -435,7 +424,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	protected void unsubscribeClient(HiveMqClients<Mqtt5AsyncClient> clients, String filter, CompletionCallback callback) {
+	public void unsubscribe(HiveMqClients<Mqtt5AsyncClient> clients, String filter, CompletionCallback callback) {
 		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete((unsubAck, ex) -> {
 			if (ex == null) {
 				callback.completed(0);
@@ -447,7 +436,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	CompletableFuture<Void> disconnect(Mqtt5AsyncClient client) {
+	CompletableFuture<Void> sendDisconnect(Mqtt5AsyncClient client) {
 		return client.disconnect();
 	}
 
@@ -462,7 +451,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 	}
 
 	@Override
-	protected int reasonCodeOf(Throwable ex) {
+	public int reasonCodeOf(Throwable ex) {
 		Throwable cause = unwrap(ex);
 		if (cause instanceof Mqtt5ConnAckException connAck) {
 			return connAck.getMqttMessage().getReasonCode().getCode();

@@ -18,24 +18,34 @@ import org.eclipse.paho.client.mqttv3.internal.NetworkModule;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
-import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
-import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
-import dev.mqttspring.client.internal.KeepAliveProbe;
-import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
+import dev.mqttspring.client.KeepAliveProbe;
+import dev.mqttspring.client.MqttClientAdapter;
+import dev.mqttspring.client.MqttClientCallbacks;
+import dev.mqttspring.client.MqttClientAdapter.CompletionCallback;
+import dev.mqttspring.client.MqttClientAdapter.ConnectCallback;
+import dev.mqttspring.client.MqttClientAdapter.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 
 /**
- * MQTT 3.1.1 connection over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
+ * The MQTT 3.1.1 client adapter over Eclipse Paho's {@code MqttAsyncClient}. MQTT 5 properties
  * are not sent; the broker limits are the protocol's, narrowed by configuration, apart
  * from the publishes in flight (see {@link MqttBrokerLimits#MQTT_3_1_1_RECEIVE_MAXIMUM}).
  */
-final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
+final class PahoV3Adapter implements MqttClientAdapter<MqttAsyncClient> {
+
+	private final Log logger = LogFactory.getLog(getClass());
+
+	private final MqttConnectionSettings settings;
+
+	private final MqttClientCallbacks callbacks;
 
 	private static final MqttBrokerLimits V3_LIMITS = MqttBrokerLimits.MQTT_3_1_1;
 
@@ -43,15 +53,16 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 	private volatile @Nullable KeepAlive keepAlive;
 
-	PahoV3Connection(MqttConnectionSettings settings) {
-		super(settings);
+	PahoV3Adapter(MqttConnectionSettings settings, MqttClientCallbacks callbacks) {
+		this.settings = settings;
+		this.callbacks = callbacks;
 	}
 
 	@Override
-	protected MqttAsyncClient createClient() throws Exception {
+	public MqttAsyncClient createClient() throws Exception {
 		KeepAlive keepAlive = new KeepAlive(this.settings.getClientId());
 		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
-				persistence(), keepAlive, new PahoThreads(this::clientThreadFailed));
+				persistence(), keepAlive, new PahoThreads(this.callbacks::clientThreadFailed));
 		this.keepAlive = keepAlive;
 		client.setManualAcks(true);
 		client.setCallback(new Callback());
@@ -69,11 +80,11 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 		MqttConnectOptions options = new MqttConnectOptions();
 		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
 		options.setServerURIs(this.settings.getServerUris().toArray(new String[0]));
-		String username = connectUsername();
+		String username = this.callbacks.connectUsername();
 		if (username != null) {
 			options.setUserName(username);
 		}
-		byte[] password = connectPassword();
+		byte[] password = this.callbacks.connectPassword();
 		if (password != null) {
 			options.setPassword(new String(password, java.nio.charset.StandardCharsets.UTF_8).toCharArray());
 		}
@@ -92,7 +103,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void connectClient(MqttAsyncClient client, ConnectCallback callback) throws Exception {
+	public void connect(MqttAsyncClient client, ConnectCallback callback) throws Exception {
 		client.connect(options(), null, new IMqttActionListener() {
 
 			@Override
@@ -109,7 +120,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void publishClient(MqttAsyncClient client, MqttOutboundMessage message, CompletionCallback callback)
+	public void publish(MqttAsyncClient client, MqttOutboundMessage message, CompletionCallback callback)
 			throws Exception {
 		MqttMessage paho = new MqttMessage(message.payload());
 		paho.setQos(message.qos());
@@ -130,8 +141,8 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
-			SubscribeCallback callback) throws Exception {
+	public void subscribe(MqttAsyncClient client, String filter, int qos, int subscriptionId,
+			MqttSubscriptionOptions options, SubscribeCallback callback) throws Exception {
 		PahoConnections.checkQos2Durability(this.settings, filter, qos, this.qos2Warned, this.logger);
 		client.subscribe(filter, qos, null, new IMqttActionListener() {
 
@@ -156,7 +167,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void unsubscribeClient(MqttAsyncClient client, String filter, CompletionCallback callback) throws Exception {
+	public void unsubscribe(MqttAsyncClient client, String filter, CompletionCallback callback) throws Exception {
 		client.unsubscribe(filter, null, new IMqttActionListener() {
 
 			@Override
@@ -173,14 +184,14 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void acknowledgeClient(MqttAsyncClient client, int messageId, int qos) throws Exception {
+	public void acknowledge(MqttAsyncClient client, int messageId, int qos) throws Exception {
 		// unlike the MQTT 5 client, Paho's 3.1.1 client delivers QoS 2 messages on PUBREL and
 		// sends PUBCOMP only on this manual completion
 		client.messageArrivedComplete(messageId, qos);
 	}
 
 	@Override
-	protected void disconnectClient(MqttAsyncClient client, Duration timeout) throws Exception {
+	public void disconnect(MqttAsyncClient client, Duration timeout) throws Exception {
 		long millis = Math.max(100, timeout.toMillis());
 		try {
 			client.disconnect(millis / 2).waitForCompletion(millis);
@@ -193,7 +204,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void closeClient(MqttAsyncClient client) {
+	public void close(MqttAsyncClient client) {
 		try {
 			client.close(true);
 		}
@@ -203,7 +214,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void abortClient(MqttAsyncClient client) {
+	public void abort(MqttAsyncClient client) {
 		try {
 			client.disconnectForcibly(0, 100, false);
 		}
@@ -213,27 +224,27 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected boolean isConnectInProgress(Throwable ex) {
+	public boolean isConnectInProgress(Throwable ex) {
 		return ex instanceof MqttException mqtt && (mqtt.getReasonCode() == 32110 || mqtt.getReasonCode() == 32102);
 	}
 
 	@Override
-	protected @Nullable KeepAliveProbe keepAliveProbe(MqttAsyncClient client) {
+	public @Nullable KeepAliveProbe keepAliveProbe(MqttAsyncClient client) {
 		return this.keepAlive;
 	}
 
 	@Override
-	protected boolean isClientConnected(MqttAsyncClient client) {
+	public boolean isConnected(MqttAsyncClient client) {
 		return client.isConnected();
 	}
 
 	@Override
-	protected String describe(Throwable ex) {
+	public String describe(Throwable ex) {
 		return PahoConnections.describe(ex, reasonCodeOf(ex));
 	}
 
 	@Override
-	protected int reasonCodeOf(Throwable ex) {
+	public int reasonCodeOf(Throwable ex) {
 		if (ex instanceof MqttException mqtt) {
 			return switch (mqtt.getReasonCode()) {
 				case 1 -> 0x84;
@@ -249,7 +260,7 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected boolean isNotConnected(Throwable ex) {
+	public boolean isNotConnected(Throwable ex) {
 		return ex instanceof MqttException mqtt
 				&& (mqtt.getReasonCode() == 32104 || mqtt.getReasonCode() == 32102 || mqtt.getReasonCode() == 32111);
 	}
@@ -258,12 +269,12 @@ final class PahoV3Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 		@Override
 		public void connectionLost(Throwable cause) {
-			onConnectionLost(describe(cause), reasonCodeOf(cause));
+			PahoV3Adapter.this.callbacks.connectionLost(describe(cause), reasonCodeOf(cause));
 		}
 
 		@Override
 		public void messageArrived(String topic, MqttMessage message) {
-			dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
+			PahoV3Adapter.this.callbacks.dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
 					message.getId(), MqttMessageProperties.NONE);
 		}
 

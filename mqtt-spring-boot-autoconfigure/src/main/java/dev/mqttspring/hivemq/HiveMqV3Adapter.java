@@ -1,5 +1,6 @@
 package dev.mqttspring.hivemq;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,23 +18,26 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
 import io.reactivex.disposables.Disposable;
 
+import dev.mqttspring.client.MqttClientCallbacks;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
 import dev.mqttspring.core.MqttOutboundMessage;
+import dev.mqttspring.core.MqttSubscriptionOptions;
 
 /**
- * MQTT 3.1.1 connection over the HiveMQ MQTT client's {@link Mqtt3AsyncClient}. MQTT 5
+ * The MQTT 3.1.1 client adapter over the HiveMQ MQTT client's {@link Mqtt3AsyncClient}. MQTT 5
  * properties are not sent; the broker limits are the protocol's, narrowed by
  * configuration. Incoming QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after
  * the listeners finished.
  */
-final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient, Mqtt3Publish> {
+final class HiveMqV3Adapter extends AbstractHiveMqAdapter<Mqtt3AsyncClient, Mqtt3Publish> {
 
 	private static final MqttBrokerLimits V3_LIMITS = MqttBrokerLimits.MQTT_3_1_1;
 
-	HiveMqV3Connection(MqttConnectionSettings settings) {
-		super(settings);
+	HiveMqV3Adapter(MqttConnectionSettings settings, MqttClientCallbacks callbacks,
+			List<HiveMqClientBuilderCustomizer> builderCustomizers) {
+		super(settings, callbacks, builderCustomizers);
 	}
 
 	@Override
@@ -58,16 +62,16 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 			}
 			byte[] payload = publish.getPayloadAsBytes();
 			int id = (qos > 0) ? register(publish) : 0;
-			dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id,
+			this.callbacks.dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id,
 					MqttMessageProperties.NONE);
 		}
 		catch (Throwable ex) {
-			clientThreadFailed(Thread.currentThread().getName(), ex);
+			this.callbacks.clientThreadFailed(Thread.currentThread().getName(), ex);
 		}
 	}
 
 	@Override
-	void acknowledge(Mqtt3Publish publish) {
+	void acknowledgePublish(Mqtt3Publish publish) {
 		publish.acknowledge();
 	}
 
@@ -75,10 +79,10 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 		Mqtt3ConnectBuilder builder = Mqtt3Connect.builder()
 			.keepAlive((int) this.settings.getKeepAlive().toSeconds())
 			.cleanSession(this.settings.isCleanStart());
-		String username = connectUsername();
+		String username = this.callbacks.connectUsername();
 		if (username != null) {
 			var auth = Mqtt3SimpleAuth.builder().username(username);
-			byte[] password = connectPassword();
+			byte[] password = this.callbacks.connectPassword();
 			if (password != null) {
 				auth.password(password);
 			}
@@ -97,12 +101,12 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	@Override
-	CompletableFuture<Connected> connect(Mqtt3AsyncClient client) {
+	CompletableFuture<Connected> sendConnect(Mqtt3AsyncClient client) {
 		return client.connect(connectMessage()).thenApply((connAck) -> new Connected(connAck.isSessionPresent(), V3_LIMITS));
 	}
 
 	@Override
-	protected void publishClient(HiveMqClients<Mqtt3AsyncClient> clients, MqttOutboundMessage message,
+	public void publish(HiveMqClients<Mqtt3AsyncClient> clients, MqttOutboundMessage message,
 			CompletionCallback callback) {
 		Mqtt3AsyncClient client = clients.active().client();
 		requireConnected(client);
@@ -123,8 +127,8 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	@Override
-	protected void subscribeClient(HiveMqClients<Mqtt3AsyncClient> clients, String filter, int qos, int subscriptionId,
-			SubscribeCallback callback) {
+	public void subscribe(HiveMqClients<Mqtt3AsyncClient> clients, String filter, int qos, int subscriptionId,
+			MqttSubscriptionOptions options, SubscribeCallback callback) {
 		Mqtt3Subscribe subscribe = Mqtt3Subscribe.builder().topicFilter(filter).qos(MqttQos.fromCode(qos)).build();
 		clients.active().client().subscribe(subscribe).whenComplete((subAck, ex) -> {
 			if (ex == null) {
@@ -146,7 +150,7 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	@Override
-	protected void unsubscribeClient(HiveMqClients<Mqtt3AsyncClient> clients, String filter, CompletionCallback callback) {
+	public void unsubscribe(HiveMqClients<Mqtt3AsyncClient> clients, String filter, CompletionCallback callback) {
 		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete((result, ex) -> {
 			if (ex == null) {
 				callback.completed(0);
@@ -158,7 +162,7 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	@Override
-	CompletableFuture<Void> disconnect(Mqtt3AsyncClient client) {
+	CompletableFuture<Void> sendDisconnect(Mqtt3AsyncClient client) {
 		return client.disconnect();
 	}
 
@@ -168,7 +172,7 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 	}
 
 	@Override
-	protected int reasonCodeOf(Throwable ex) {
+	public int reasonCodeOf(Throwable ex) {
 		Throwable cause = unwrap(ex);
 		if (cause instanceof Mqtt3ConnAckException connAck) {
 			return switch (connAck.getMqttMessage().getReturnCode().getCode()) {

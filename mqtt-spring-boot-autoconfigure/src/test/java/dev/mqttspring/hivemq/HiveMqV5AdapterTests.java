@@ -6,9 +6,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HiveMqV5Connection}'s detection of overlapping filters.
+ * Tests for {@link HiveMqV5Adapter}'s detection of overlapping filters.
  */
-class HiveMqV5ConnectionTests {
+class HiveMqV5AdapterTests {
 
 	@ParameterizedTest(name = "{0} and {1}: {2}")
 	@CsvSource(delimiter = ' ', value = {
@@ -28,8 +28,8 @@ class HiveMqV5ConnectionTests {
 			"$share/g/# $SYS/x false",
 			"a/b/c a/b false" })
 	void overlap(String first, String second, boolean overlap) {
-		assertThat(HiveMqV5Connection.overlap(first, second)).isEqualTo(overlap);
-		assertThat(HiveMqV5Connection.overlap(second, first)).isEqualTo(overlap);
+		assertThat(HiveMqV5Adapter.overlap(first, second)).isEqualTo(overlap);
+		assertThat(HiveMqV5Adapter.overlap(second, first)).isEqualTo(overlap);
 	}
 
 }

@@ -26,13 +26,16 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.mqttspring.client.AbstractMqttClientConnection;
-import dev.mqttspring.client.AbstractMqttClientConnection.CompletionCallback;
-import dev.mqttspring.client.AbstractMqttClientConnection.ConnectCallback;
-import dev.mqttspring.client.internal.KeepAliveProbe;
-import dev.mqttspring.client.AbstractMqttClientConnection.SubscribeCallback;
+import dev.mqttspring.client.KeepAliveProbe;
+import dev.mqttspring.client.MqttClientAdapter;
+import dev.mqttspring.client.MqttClientCallbacks;
+import dev.mqttspring.client.MqttClientAdapter.CompletionCallback;
+import dev.mqttspring.client.MqttClientAdapter.ConnectCallback;
+import dev.mqttspring.client.MqttClientAdapter.SubscribeCallback;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttMessageProperties;
@@ -42,9 +45,15 @@ import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
- * MQTT 5 connection over Eclipse Paho's {@code MqttAsyncClient}.
+ * The MQTT 5 client adapter over Eclipse Paho's {@code MqttAsyncClient}.
  */
-final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClient> {
+final class PahoV5Adapter implements MqttClientAdapter<MqttAsyncClient> {
+
+	private final Log logger = LogFactory.getLog(getClass());
+
+	private final MqttConnectionSettings settings;
+
+	private final MqttClientCallbacks callbacks;
 
 	private final AtomicBoolean qos2Warned = new AtomicBoolean();
 
@@ -52,8 +61,9 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 
 	private volatile @Nullable KeepAlive keepAlive;
 
-	PahoV5Connection(MqttConnectionSettings settings) {
-		super(settings);
+	PahoV5Adapter(MqttConnectionSettings settings, MqttClientCallbacks callbacks) {
+		this.settings = settings;
+		this.callbacks = callbacks;
 		if (settings.getPersistence() == MqttConnectionSettings.Persistence.FILE) {
 			// one for the life of the connection: it tracks what the listeners have not finished
 			Path directory = PahoConnections.persistenceDirectory(settings);
@@ -66,10 +76,10 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected MqttAsyncClient createClient() throws Exception {
+	public MqttAsyncClient createClient() throws Exception {
 		KeepAlive keepAlive = new KeepAlive(this.settings.getClientId());
 		MqttAsyncClient client = new MqttAsyncClient(this.settings.getServerUris().get(0), this.settings.getClientId(),
-				persistence(), keepAlive, new PahoThreads(this::clientThreadFailed));
+				persistence(), keepAlive, new PahoThreads(this.callbacks::clientThreadFailed));
 		this.keepAlive = keepAlive;
 		client.setManualAcks(true);
 		client.setCallback(new Callback());
@@ -93,12 +103,12 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 		MqttMessage message = publish.getMessage();
 		this.logger.debug("Delivering QoS 2 message " + publish.getMessageId() + " on '" + publish.getTopicName()
 				+ "' that the client library acknowledged but the application did not process");
-		dispatch(publish.getTopicName(), message.getPayload(), 2, message.isRetained(), message.isDuplicate(),
+		this.callbacks.dispatch(publish.getTopicName(), message.getPayload(), 2, message.isRetained(), message.isDuplicate(),
 				publish.getMessageId(), fromPaho(message.getProperties()), processed);
 	}
 
 	@Override
-	protected boolean isRedeliveredAfterLoss(int qos) {
+	public boolean isRedeliveredAfterLoss(int qos) {
 		// Paho sent PUBREC on receipt: the broker does not send a QoS 2 message again
 		return qos != 2;
 	}
@@ -106,11 +116,11 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	MqttConnectionOptions options() {
 		MqttConnectionOptions options = new MqttConnectionOptions();
 		options.setServerURIs(this.settings.getServerUris().toArray(new String[0]));
-		String username = connectUsername();
+		String username = this.callbacks.connectUsername();
 		if (username != null) {
 			options.setUserName(username);
 		}
-		byte[] password = connectPassword();
+		byte[] password = this.callbacks.connectPassword();
 		if (password != null) {
 			options.setPassword(password);
 		}
@@ -136,7 +146,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void connectClient(MqttAsyncClient client, ConnectCallback callback) throws Exception {
+	public void connect(MqttAsyncClient client, ConnectCallback callback) throws Exception {
 		client.connect(options(), null, new MqttActionListener() {
 
 			@Override
@@ -194,7 +204,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void publishClient(MqttAsyncClient client, MqttOutboundMessage message, CompletionCallback callback)
+	public void publish(MqttAsyncClient client, MqttOutboundMessage message, CompletionCallback callback)
 			throws Exception {
 		MqttMessage paho = new MqttMessage(message.payload(), message.qos(), message.retain(), toPaho(message.properties()));
 		client.publish(message.topic(), paho, null, new MqttActionListener() {
@@ -273,13 +283,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
-			SubscribeCallback callback) throws Exception {
-		subscribeClient(client, filter, qos, subscriptionId, MqttSubscriptionOptions.DEFAULTS, callback);
-	}
-
-	@Override
-	protected void subscribeClient(MqttAsyncClient client, String filter, int qos, int subscriptionId,
+	public void subscribe(MqttAsyncClient client, String filter, int qos, int subscriptionId,
 			MqttSubscriptionOptions options, SubscribeCallback callback) throws Exception {
 		PahoConnections.checkQos2Durability(this.settings, filter, qos, this.qos2Warned, this.logger);
 		MqttProperties properties = new MqttProperties();
@@ -313,7 +317,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void unsubscribeClient(MqttAsyncClient client, String filter, CompletionCallback callback) throws Exception {
+	public void unsubscribe(MqttAsyncClient client, String filter, CompletionCallback callback) throws Exception {
 		client.unsubscribe(filter, null, new MqttActionListener() {
 
 			@Override
@@ -330,7 +334,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void acknowledgeClient(MqttAsyncClient client, int messageId, int qos) throws Exception {
+	public void acknowledge(MqttAsyncClient client, int messageId, int qos) throws Exception {
 		// Paho completes the QoS 2 flow itself (PUBREC on receipt, PUBCOMP on PUBREL); a manual
 		// completion would send a second PUBCOMP, which brokers answer with a protocol error
 		// (eclipse-paho/paho.mqtt.java#994, #1054)
@@ -340,7 +344,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void disconnectClient(MqttAsyncClient client, Duration timeout) throws Exception {
+	public void disconnect(MqttAsyncClient client, Duration timeout) throws Exception {
 		long millis = Math.max(100, timeout.toMillis());
 		try {
 			client.disconnect(millis / 2).waitForCompletion(millis);
@@ -353,7 +357,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void closeClient(MqttAsyncClient client) {
+	public void close(MqttAsyncClient client) {
 		try {
 			client.close(true);
 		}
@@ -363,7 +367,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected void abortClient(MqttAsyncClient client) {
+	public void abort(MqttAsyncClient client) {
 		try {
 			client.disconnectForcibly(0, 100, false);
 		}
@@ -373,27 +377,27 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected boolean isConnectInProgress(Throwable ex) {
+	public boolean isConnectInProgress(Throwable ex) {
 		return ex instanceof MqttException mqtt && (mqtt.getReasonCode() == 32110 || mqtt.getReasonCode() == 32102);
 	}
 
 	@Override
-	protected @Nullable KeepAliveProbe keepAliveProbe(MqttAsyncClient client) {
+	public @Nullable KeepAliveProbe keepAliveProbe(MqttAsyncClient client) {
 		return this.keepAlive;
 	}
 
 	@Override
-	protected boolean isClientConnected(MqttAsyncClient client) {
+	public boolean isConnected(MqttAsyncClient client) {
 		return client.isConnected();
 	}
 
 	@Override
-	protected String describe(Throwable ex) {
+	public String describe(Throwable ex) {
 		return PahoConnections.describe(ex, reasonCodeOf(ex));
 	}
 
 	@Override
-	protected int reasonCodeOf(Throwable ex) {
+	public int reasonCodeOf(Throwable ex) {
 		// 0 is Paho's "client exception" (TLS, I/O), not an MQTT reason code
 		if (ex instanceof MqttException mqtt && mqtt.getReasonCode() > 0 && mqtt.getReasonCode() < 0x100) {
 			return mqtt.getReasonCode();
@@ -402,7 +406,7 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 	}
 
 	@Override
-	protected boolean isNotConnected(Throwable ex) {
+	public boolean isNotConnected(Throwable ex) {
 		return ex instanceof MqttException mqtt
 				&& (mqtt.getReasonCode() == 32104 || mqtt.getReasonCode() == 32102 || mqtt.getReasonCode() == 32111);
 	}
@@ -422,28 +426,28 @@ final class PahoV5Connection extends AbstractMqttClientConnection<MqttAsyncClien
 				cause = "disconnected by the broker: " + MqttReasonCodes.describe(code)
 						+ ((response.getReasonString() != null) ? " - " + response.getReasonString() : "");
 			}
-			onConnectionLost(cause, code);
+			PahoV5Adapter.this.callbacks.connectionLost(cause, code);
 		}
 
 		@Override
 		public void mqttErrorOccurred(MqttException exception) {
-			PahoV5Connection.this.logger.warn("MQTT error: " + describe(exception));
+			PahoV5Adapter.this.logger.warn("MQTT error: " + describe(exception));
 		}
 
 		@Override
 		public void messageArrived(String topic, MqttMessage message) {
 			if (message.getQos() == 2) {
-				Runnable processed = PahoV5Connection.this.persistence.accept(message);
+				Runnable processed = PahoV5Adapter.this.persistence.accept(message);
 				if (processed == null) {
-					PahoV5Connection.this.logger.debug("Dropped a resend of QoS 2 message " + message.getId() + " on '" + topic
+					PahoV5Adapter.this.logger.debug("Dropped a resend of QoS 2 message " + message.getId() + " on '" + topic
 							+ "': it was delivered before and the broker has not released it yet");
 					return;
 				}
-				dispatch(topic, message.getPayload(), 2, message.isRetained(), message.isDuplicate(), message.getId(),
+				PahoV5Adapter.this.callbacks.dispatch(topic, message.getPayload(), 2, message.isRetained(), message.isDuplicate(), message.getId(),
 						fromPaho(message.getProperties()), processed);
 				return;
 			}
-			dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
+			PahoV5Adapter.this.callbacks.dispatch(topic, message.getPayload(), message.getQos(), message.isRetained(), message.isDuplicate(),
 					message.getId(), fromPaho(message.getProperties()));
 		}
 

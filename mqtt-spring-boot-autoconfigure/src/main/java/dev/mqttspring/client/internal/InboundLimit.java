@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.util.Collection;
 import java.util.Map;
@@ -16,7 +16,7 @@ import dev.mqttspring.core.MqttVersion;
  * an incoming message fits, and the counts and the rate-limited log of those that do not.
  * Never logs a payload.
  */
-final class InboundLimit {
+public final class InboundLimit {
 
 	private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -36,7 +36,7 @@ final class InboundLimit {
 
 	private long loggedAt;
 
-	InboundLimit(long maximum, Log logger, String clientId, MqttVersion version) {
+	public InboundLimit(long maximum, Log logger, String clientId, MqttVersion version) {
 		this.maximum = maximum;
 		this.logger = logger;
 		this.clientId = clientId;
@@ -47,13 +47,13 @@ final class InboundLimit {
 	 * Return the size of the PUBLISH packet that carried a message: fixed header, topic,
 	 * packet identifier and payload (MQTT 5 properties are not counted).
 	 */
-	static long packetSize(String topic, long payloadSize, int qos) {
+	public static long packetSize(String topic, long payloadSize, int qos) {
 		long remaining = 2L + topic.length() + ((qos > 0) ? 2 : 0) + payloadSize;
 		int lengthBytes = (remaining < 128) ? 1 : (remaining < 16_384) ? 2 : (remaining < 2_097_152) ? 3 : 4;
 		return 1 + lengthBytes + remaining;
 	}
 
-	boolean fits(long packetSize) {
+	public boolean fits(long packetSize) {
 		return packetSize <= this.maximum;
 	}
 
@@ -61,7 +61,7 @@ final class InboundLimit {
 	 * Count a dropped message for each owner of a matching subscription and log it, at most
 	 * once per ten seconds with the number dropped in between.
 	 */
-	void dropped(String topic, long packetSize, int qos, Collection<String> owners) {
+	public void dropped(String topic, long packetSize, int qos, Collection<String> owners) {
 		long all = this.total.incrementAndGet();
 		for (String owner : owners) {
 			this.byOwner.computeIfAbsent(owner, (key) -> new LongAdder()).increment();
@@ -86,12 +86,12 @@ final class InboundLimit {
 						: "; MQTT 3.1.1 cannot tell the broker the limit, so the client library read the whole message"));
 	}
 
-	long count(String owner) {
+	public long count(String owner) {
 		LongAdder count = this.byOwner.get(owner);
 		return (count != null) ? count.sum() : 0;
 	}
 
-	long total() {
+	public long total() {
 		return this.total.get();
 	}
 

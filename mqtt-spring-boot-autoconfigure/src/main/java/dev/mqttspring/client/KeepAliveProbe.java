@@ -1,8 +1,8 @@
-package dev.mqttspring.client.internal;
+package dev.mqttspring.client;
 
 /**
  * A client library's view of the broker's activity on the current connection, for the
- * {@link KeepAliveWatchdog}; implemented by each backend.
+ * connection's keep-alive watchdog; implemented by each backend.
  */
 public interface KeepAliveProbe {
 

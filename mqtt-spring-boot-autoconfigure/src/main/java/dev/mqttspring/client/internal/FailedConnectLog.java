@@ -1,4 +1,4 @@
-package dev.mqttspring.client;
+package dev.mqttspring.client.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +13,7 @@ import org.apache.commons.logging.Log;
  *
  * @author mqtt-spring-boot
  */
-final class FailedConnectLog {
+public final class FailedConnectLog {
 
 	/**
 	 * How often a run of failed attempts is summarized at WARN.
@@ -32,7 +32,7 @@ final class FailedConnectLog {
 
 	private long lastWarning;
 
-	FailedConnectLog(Log logger) {
+	public FailedConnectLog(Log logger) {
 		this(logger, INTERVAL, System::nanoTime);
 	}
 
@@ -49,7 +49,7 @@ final class FailedConnectLog {
 	 * @param reported whether the caller reports this failure itself (at start-up), so
 	 * that the first failure of a run is not logged twice
 	 */
-	synchronized void failed(String clientId, String cause, boolean reported) {
+	public synchronized void failed(String clientId, String cause, boolean reported) {
 		this.failures++;
 		long now = this.nanoTime.getAsLong();
 		if (this.logger.isDebugEnabled()) {
@@ -75,7 +75,7 @@ final class FailedConnectLog {
 	 * Record that the connection is established; return how many attempts failed before.
 	 * @return the number of failed attempts since the last success
 	 */
-	synchronized int connected() {
+	public synchronized int connected() {
 		int failed = this.failures;
 		this.failures = 0;
 		return failed;
