@@ -22,7 +22,6 @@ import dev.mqttspring.client.internal.InboundDispatcher;
 import dev.mqttspring.client.internal.InboundIntake;
 import dev.mqttspring.client.internal.KeepAliveWatchdog;
 import dev.mqttspring.client.internal.OutboundFlow;
-import dev.mqttspring.client.internal.PendingPublish;
 import dev.mqttspring.client.internal.ReconnectLoop;
 import dev.mqttspring.client.internal.SubscribeCalls;
 import dev.mqttspring.client.internal.SubscriptionRegistry;
@@ -299,7 +298,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 
 	@Override
 	public void stop() {
-		List<PendingPublish> abandoned;
+		Runnable abandoned;
 		Object current;
 		this.lock.lock();
 		try {
@@ -318,7 +317,7 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 		finally {
 			this.lock.unlock();
 		}
-		this.outbound.abandon(abandoned);
+		abandoned.run();
 		if (current != null) {
 			try {
 				this.client.disconnect(current, this.settings.getShutdownTimeout(), "");

@@ -5,7 +5,7 @@ package dev.mqttspring.client.internal;
  * events) and what they notify: a publish made there never waits for room in the offline
  * buffer, because such a thread is the one that must run for room to appear.
  */
-public final class CallbackThread {
+final class CallbackThread {
 
 	private static final ThreadLocal<Boolean> CURRENT = new ThreadLocal<>();
 

@@ -14,7 +14,7 @@ import dev.mqttspring.core.MqttVersion;
  * a failed attempt as an {@link MqttConnectException} that names the servers, the client,
  * the cause and the property to check; a connected URI as the configured one.
  */
-public final class ConnectFailures {
+final class ConnectFailures {
 
 	private final MqttConnectionSettings settings;
 

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * the connection CONNECTING forever. The watchdog aborts such an attempt so that the
  * reconnect loop tries again.
  */
-public final class ConnectWatchdog {
+final class ConnectWatchdog {
 
 	private static final long GRACE_MILLIS = 2000;
 

@@ -13,7 +13,7 @@ import org.apache.commons.logging.Log;
  *
  * @author mqtt-spring-boot
  */
-public final class FailedConnectLog {
+final class FailedConnectLog {
 
 	/**
 	 * How often a run of failed attempts is summarized at WARN.

@@ -16,7 +16,7 @@ import dev.mqttspring.core.MqttVersion;
  * an incoming message fits, and the counts and the rate-limited log of those that do not.
  * Never logs a payload.
  */
-public final class InboundLimit {
+final class InboundLimit {
 
 	private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 

@@ -138,12 +138,18 @@ public final class OutboundFlow {
 	}
 
 	/**
-	 * Close the buffer, forget the in-flight slots and fail every publish that waits, with
-	 * the stopping connection's message (the connection stops). Called under the
-	 * connection's lock; the futures fail after {@link #closeOutbox()}.
-	 * @return the publishes to fail
+	 * Close the buffer, forget the in-flight slots and collect every publish that waits
+	 * (the connection stops). Called under the connection's lock; run the returned action
+	 * after {@link #closeOutbox()}: it fails those publishes with the stopping
+	 * connection's message.
+	 * @return the action that fails the publishes
 	 */
-	public List<PendingPublish> close() {
+	public Runnable close() {
+		List<PendingPublish> abandoned = collectOnClose();
+		return () -> abandon(abandoned);
+	}
+
+	List<PendingPublish> collectOnClose() {
 		List<PendingPublish> abandoned = new ArrayList<>(this.buffer.close());
 		abandoned.addAll(this.awaitingResend);
 		this.awaitingResend.clear();
@@ -151,11 +157,7 @@ public final class OutboundFlow {
 		return abandoned;
 	}
 
-	/**
-	 * Fail the publishes that {@link #close()} returned.
-	 * @param abandoned the publishes
-	 */
-	public void abandon(List<PendingPublish> abandoned) {
+	void abandon(List<PendingPublish> abandoned) {
 		for (PendingPublish pending : abandoned) {
 			pending.future.completeExceptionally(new MqttDeliveryException("MQTT connection '" + clientId()
 					+ "' stopped before the message to '" + pending.message.topic() + "' could be sent"

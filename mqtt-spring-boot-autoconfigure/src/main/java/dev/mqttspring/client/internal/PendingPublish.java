@@ -9,7 +9,7 @@ import dev.mqttspring.core.MqttOutboundMessage;
  * messages are two publishes (and identity hashing keeps the completion path from
  * hashing the message).
  */
-public final class PendingPublish {
+final class PendingPublish {
 
 	final MqttOutboundMessage message;
 

@@ -23,7 +23,7 @@ import dev.mqttspring.core.MqttReasonCodes;
  * <p>
  * Not thread-safe: the connection calls it under its lock.
  */
-public final class ReconnectScheduler {
+final class ReconnectScheduler {
 
 	/** A connection that lasted this long resets the back-off when it is lost. */
 	static final Duration STABLE_CONNECTION = Duration.ofSeconds(10);

@@ -117,7 +117,7 @@ class OutboundFlowTests {
 		this.link.sent.get(0).completion.failed(new IllegalStateException("connection lost"));
 		assertThat(future).isNotDone();
 		assertThat(flow.inFlight()).isEqualTo(1);
-		List<PendingPublish> abandoned = flow.close();
+		List<PendingPublish> abandoned = flow.collectOnClose();
 		assertThat(abandoned).hasSize(1);
 		flow.abandon(abandoned);
 		assertThat(future).failsWithin(Duration.ofSeconds(1))
