@@ -1202,6 +1202,27 @@ public abstract class AbstractMqttClientConnection<C> implements MqttConnection,
 	}
 
 	/**
+	 * Whether two filters of this connection can match the same topic, so that a broker may
+	 * send a message once per matching subscription and the copies are told apart by their
+	 * subscription identifiers. When not, a backend that must work to read the identifiers
+	 * can take them from {@link #soleMatchingFilter(String)} instead.
+	 * @return whether filters overlap
+	 */
+	protected final boolean subscriptionsMayOverlap() {
+		return this.subscriptions.mayOverlap();
+	}
+
+	/**
+	 * Return the one filter of this connection that a topic matches.
+	 * @param topic the topic
+	 * @return the filter, {@code null} when none or several match
+	 */
+	protected final @Nullable String soleMatchingFilter(String topic) {
+		SubscriptionRegistry.Entry entry = this.subscriptions.soleMatch(topic);
+		return (entry != null) ? entry.filter() : null;
+	}
+
+	/**
 	 * Return whether an incoming message fits {@code mqtt.max-inbound-packet-size}; when it
 	 * does not, count it for the listeners whose subscriptions match its topic and log it
 	 * (never its payload). A backend calls this before it converts the client library's
