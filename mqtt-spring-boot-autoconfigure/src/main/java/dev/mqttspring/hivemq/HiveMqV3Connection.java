@@ -58,7 +58,7 @@ final class HiveMqV3Connection extends AbstractHiveMqConnection<Mqtt3AsyncClient
 			}
 			byte[] payload = publish.getPayloadAsBytes();
 			int id = (qos > 0) ? register(publish) : 0;
-			dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id,
+			dispatch(topic, payload, qos, publish.isRetain(), (qos > 0) && HiveMqDuplicateFlag.isDuplicate(publish), id,
 					MqttMessageProperties.NONE);
 		}
 		catch (Throwable ex) {

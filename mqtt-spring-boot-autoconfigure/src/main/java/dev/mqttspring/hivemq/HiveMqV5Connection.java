@@ -102,7 +102,7 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			byte[] payload = publish.getPayloadAsBytes();
 			MqttMessageProperties properties = withSubscriptionIdentifiers(properties(publish), publish, topic);
 			int id = (qos > 0) ? register(publish) : 0;
-			dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
+			dispatch(topic, payload, qos, publish.isRetain(), (qos > 0) && HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
 		}
 		catch (Throwable ex) {
 			clientThreadFailed(Thread.currentThread().getName(), ex);
