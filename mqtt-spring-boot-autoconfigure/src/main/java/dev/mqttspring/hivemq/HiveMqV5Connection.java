@@ -55,6 +55,8 @@ import dev.mqttspring.core.MqttUserProperty;
  */
 final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient, Mqtt5Publish> {
 
+	private static final int MAX_CACHED_IDENTIFIERS = 1024;
+
 	private final Set<String> reportedOverlaps = ConcurrentHashMap.newKeySet();
 
 	private final HiveMqSubscriptionIdentifiers subscriptionIdentifiers = new HiveMqSubscriptionIdentifiers();
@@ -66,7 +68,8 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 
 	/**
 	 * Properties with nothing but one subscription identifier, by identifier: what most
-	 * messages carry when filters do not overlap.
+	 * messages carry when filters do not overlap. Bounded: every new filter gets a new
+	 * identifier, so an application that keeps subscribing new filters would grow it.
 	 */
 	private final Map<Integer, MqttMessageProperties> identifiedOnly = new ConcurrentHashMap<>();
 
@@ -128,8 +131,14 @@ final class HiveMqV5Connection extends AbstractHiveMqConnection<Mqtt5AsyncClient
 			return properties;
 		}
 		if (properties == MqttMessageProperties.NONE) {
-			return this.identifiedOnly.computeIfAbsent(identifier,
-					(id) -> MqttMessageProperties.NONE.toBuilder().subscriptionIdentifiers(List.of(id)).build());
+			MqttMessageProperties cached = this.identifiedOnly.get(identifier);
+			if (cached == null) {
+				cached = MqttMessageProperties.builder().subscriptionIdentifiers(List.of(identifier)).build();
+				if (this.identifiedOnly.size() < MAX_CACHED_IDENTIFIERS) {
+					this.identifiedOnly.put(identifier, cached);
+				}
+			}
+			return cached;
 		}
 		return properties.toBuilder().subscriptionIdentifiers(List.of(identifier)).build();
 	}
