@@ -581,6 +581,17 @@ public final class DefaultMqttConnection implements MqttConnection, SmartLifecyc
 			return getSubscriptions();
 		}
 
+		@Override
+		public boolean subscriptionsMayOverlap() {
+			return DefaultMqttConnection.this.subscriptions.mayOverlap();
+		}
+
+		@Override
+		public @Nullable String soleMatchingFilter(String topic) {
+			SubscriptionRegistry.Entry entry = DefaultMqttConnection.this.subscriptions.soleMatch(topic);
+			return (entry != null) ? entry.filter() : null;
+		}
+
 	}
 
 }

@@ -85,4 +85,20 @@ public interface MqttClientCallbacks {
 	 */
 	List<SubscriptionState> subscriptions();
 
+	/**
+	 * Whether two filters of the connection can match the same topic, so that a broker may
+	 * send a message once per matching subscription and the copies are told apart by their
+	 * subscription identifiers. When not, an adapter that must work to read the
+	 * identifiers can take them from {@link #soleMatchingFilter(String)} instead.
+	 * @return whether filters overlap
+	 */
+	boolean subscriptionsMayOverlap();
+
+	/**
+	 * Return the one filter of the connection that a topic matches.
+	 * @param topic the topic
+	 * @return the filter, {@code null} when none or several match
+	 */
+	@Nullable String soleMatchingFilter(String topic);
+
 }

@@ -62,7 +62,7 @@ final class HiveMqV3Adapter extends AbstractHiveMqAdapter<Mqtt3AsyncClient, Mqtt
 			}
 			byte[] payload = publish.getPayloadAsBytes();
 			int id = (qos > 0) ? register(publish) : 0;
-			this.callbacks.dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id,
+			this.callbacks.dispatch(topic, payload, qos, publish.isRetain(), (qos > 0) && HiveMqDuplicateFlag.isDuplicate(publish), id,
 					MqttMessageProperties.NONE);
 		}
 		catch (Throwable ex) {

@@ -39,6 +39,7 @@ import io.reactivex.disposables.Disposable;
 import org.jspecify.annotations.Nullable;
 
 import dev.mqttspring.client.MqttClientCallbacks;
+import dev.mqttspring.client.internal.SubscriptionRegistry;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnection.SubscriptionState;
 import dev.mqttspring.core.MqttConnectionSettings;
@@ -48,7 +49,6 @@ import dev.mqttspring.core.MqttOutboundMessage;
 import dev.mqttspring.core.MqttReasonCodes;
 import dev.mqttspring.core.MqttSubscriptionOptions;
 import dev.mqttspring.core.MqttSubscriptionResult;
-import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttUserProperty;
 
 /**
@@ -56,6 +56,8 @@ import dev.mqttspring.core.MqttUserProperty;
  * QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only after the listeners finished.
  */
 final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt5Publish> {
+
+	private static final int MAX_CACHED_IDENTIFIERS = 1024;
 
 	private final Set<String> reportedOverlaps = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +67,13 @@ final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt
 	 * The identifier the connection gave each subscribed filter, by filter.
 	 */
 	private final Map<String, Integer> identifiersByFilter = new ConcurrentHashMap<>();
+
+	/**
+	 * Properties with nothing but one subscription identifier, by identifier: what most
+	 * messages carry when filters do not overlap. Bounded: every new filter gets a new
+	 * identifier, so an application that keeps subscribing new filters would grow it.
+	 */
+	private final Map<Integer, MqttMessageProperties> identifiedOnly = new ConcurrentHashMap<>();
 
 	private final @Nullable HiveMqEnhancedAuth enhancedAuth;
 
@@ -97,17 +106,44 @@ final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt
 				return;
 			}
 			byte[] payload = publish.getPayloadAsBytes();
-			MqttMessageProperties properties = properties(publish);
-			List<Integer> identifiers = subscriptionIdentifiers(publish);
-			if (!identifiers.isEmpty()) {
-				properties = properties.toBuilder().subscriptionIdentifiers(identifiers).build();
-			}
+			MqttMessageProperties properties = withSubscriptionIdentifiers(properties(publish), publish, topic);
 			int id = (qos > 0) ? register(publish) : 0;
-			this.callbacks.dispatch(topic, payload, qos, publish.isRetain(), HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
+			this.callbacks.dispatch(topic, payload, qos, publish.isRetain(), (qos > 0) && HiveMqDuplicateFlag.isDuplicate(publish), id, properties);
 		}
 		catch (Throwable ex) {
 			this.callbacks.clientThreadFailed(Thread.currentThread().getName(), ex);
 		}
+	}
+
+	/**
+	 * Add the identifiers of the subscriptions this copy of a message was sent for. Read
+	 * from the client's internals only when filters of the connection overlap (a broker
+	 * may then send one copy per matching subscription); otherwise the message matches one
+	 * filter, and its identifier is the one this connection subscribed that filter with.
+	 */
+	private MqttMessageProperties withSubscriptionIdentifiers(MqttMessageProperties properties, Mqtt5Publish publish,
+			String topic) {
+		if (this.callbacks.subscriptionsMayOverlap()) {
+			List<Integer> identifiers = subscriptionIdentifiers(publish);
+			return identifiers.isEmpty() ? properties
+					: properties.toBuilder().subscriptionIdentifiers(identifiers).build();
+		}
+		String filter = this.callbacks.soleMatchingFilter(topic);
+		Integer identifier = (filter != null) ? this.identifiersByFilter.get(filter) : null;
+		if (identifier == null) {
+			return properties;
+		}
+		if (properties == MqttMessageProperties.NONE) {
+			MqttMessageProperties cached = this.identifiedOnly.get(identifier);
+			if (cached == null) {
+				cached = MqttMessageProperties.builder().subscriptionIdentifiers(List.of(identifier)).build();
+				if (this.identifiedOnly.size() < MAX_CACHED_IDENTIFIERS) {
+					this.identifiedOnly.put(identifier, cached);
+				}
+			}
+			return cached;
+		}
+		return properties.toBuilder().subscriptionIdentifiers(List.of(identifier)).build();
 	}
 
 	/**
@@ -331,6 +367,10 @@ final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt
 		if (subscriptionId > 0) {
 			this.identifiersByFilter.put(filter, subscriptionId);
 		}
+		else {
+			// a broker without subscription identifiers sends none for this filter
+			this.identifiersByFilter.remove(filter);
+		}
 		Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder()
 			.topicFilter(filter)
 			.qos(MqttQos.fromCode(qos))
@@ -395,28 +435,7 @@ final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt
 	 * compared without its {@code $share/<group>/} prefix.
 	 */
 	static boolean overlap(String first, String second) {
-		String[] a = MqttTopics.stripShare(first).split("/", -1);
-		String[] b = MqttTopics.stripShare(second).split("/", -1);
-		if (startsWithWildcard(a) != startsWithWildcard(b) && (a[0].startsWith("$") || b[0].startsWith("$"))) {
-			// topics starting with '$' do not match filters starting with a wildcard
-			return false;
-		}
-		int common = Math.min(a.length, b.length);
-		for (int i = 0; i < common; i++) {
-			if (a[i].equals("#") || b[i].equals("#")) {
-				return true;
-			}
-			if (!a[i].equals("+") && !b[i].equals("+") && !a[i].equals(b[i])) {
-				return false;
-			}
-		}
-		// 'a/#' also matches 'a'
-		return a.length == b.length || (a.length > common && a[common].equals("#"))
-				|| (b.length > common && b[common].equals("#"));
-	}
-
-	private static boolean startsWithWildcard(String[] levels) {
-		return levels[0].equals("+") || levels[0].equals("#");
+		return SubscriptionRegistry.overlap(first, second);
 	}
 
 	private static int firstCode(Mqtt5SubAck subAck) {

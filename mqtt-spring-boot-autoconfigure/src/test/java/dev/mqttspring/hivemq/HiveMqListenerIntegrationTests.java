@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -150,6 +151,38 @@ class HiveMqListenerIntegrationTests {
 					assertThat(recorder.get(key)).as(key).containsExactlyElementsOf(expected);
 				}
 			});
+		});
+	}
+
+	@ParameterizedTest(name = "{0} MQTT {1}")
+	@MethodSource("dev.mqttspring.listener.ListenerTestSupport#brokers")
+	void subscriptionIdentifierHeaderNamesTheFilterWhenFiltersDoNotOverlap(String broker, String version) {
+		Assumptions.assumeTrue("5".equals(version), "MQTT 5 only");
+		String prefix = ListenerTestSupport.prefix();
+		runner(broker, version, prefix).withUserConfiguration(IdentifiedListeners.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			MqttConnection connection = context.getBean(MqttConnection.class);
+			Assumptions.assumeTrue(connection.getBrokerLimits().subscriptionIdentifiersAvailable(),
+					"the broker has no subscription identifiers");
+			MqttTemplate template = context.getBean(MqttTemplate.class);
+			Recorder recorder = context.getBean(Recorder.class);
+			for (int i = 0; i < 2; i++) {
+				template.publish(prefix + "/i/a/x", "a" + i, 1, false).get(10, TimeUnit.SECONDS);
+				template.publish(prefix + "/i/b/x/y", "b" + i, 1, false).get(10, TimeUnit.SECONDS);
+			}
+			await().atMost(ListenerTestSupport.timeout()).untilAsserted(() -> {
+				assertThat(recorder.get("a")).hasSize(2);
+				assertThat(recorder.get("b")).hasSize(2);
+			});
+			// without overlap the identifier is not read from the client but taken from the one
+			// matching filter: each filter's messages carry that filter's identifier
+			Object a = recorder.get("a").get(0);
+			Object b = recorder.get("b").get(0);
+			assertThat(a).isInstanceOf(List.class).asList().singleElement().isInstanceOf(Integer.class);
+			assertThat(b).isInstanceOf(List.class).asList().singleElement().isInstanceOf(Integer.class);
+			assertThat(a).isNotEqualTo(b);
+			assertThat(recorder.get("a")).containsOnly(a);
+			assertThat(recorder.get("b")).containsOnly(b);
 		});
 	}
 
@@ -303,6 +336,41 @@ class HiveMqListenerIntegrationTests {
 			@MqttSubscribe({ "${test.prefix}/o/a/+", "${test.prefix}/o/+/t" })
 			void both(String payload) {
 				this.recorder.add("both", payload);
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class IdentifiedListeners {
+
+		@Bean
+		Recorder recorder() {
+			return new Recorder();
+		}
+
+		@Bean
+		Listeners listeners(Recorder recorder) {
+			return new Listeners(recorder);
+		}
+
+		static class Listeners {
+
+			private final Recorder recorder;
+
+			Listeners(Recorder recorder) {
+				this.recorder = recorder;
+			}
+
+			@MqttSubscribe("${test.prefix}/i/a/+")
+			void a(Message<byte[]> message) {
+				this.recorder.add("a", message.getHeaders().get(MqttHeaders.SUBSCRIPTION_IDENTIFIERS));
+			}
+
+			@MqttSubscribe("${test.prefix}/i/b/#")
+			void b(Message<byte[]> message) {
+				this.recorder.add("b", message.getHeaders().get(MqttHeaders.SUBSCRIPTION_IDENTIFIERS));
 			}
 
 		}

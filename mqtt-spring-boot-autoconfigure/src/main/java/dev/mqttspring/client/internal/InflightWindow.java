@@ -62,7 +62,11 @@ final class InflightWindow {
 		}
 	}
 
-	void release() {
+	/**
+	 * Free a slot.
+	 * @return the number of free slots after it
+	 */
+	int release() {
 		this.lock.lock();
 		try {
 			if (this.inUse > 0) {
@@ -73,6 +77,7 @@ final class InflightWindow {
 			if (this.waiting > 0 && this.limit - this.inUse >= Math.max(1, this.limit / 8)) {
 				this.available.signalAll();
 			}
+			return this.limit - this.inUse;
 		}
 		finally {
 			this.lock.unlock();

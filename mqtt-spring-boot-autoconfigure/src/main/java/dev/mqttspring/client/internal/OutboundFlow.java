@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +59,16 @@ public final class OutboundFlow {
 	 */
 	private final AtomicBoolean pumpRequested = new AtomicBoolean();
 
+	/**
+	 * Where buffered publishes are handed to the client when acknowledgements free slots on
+	 * a client-library thread: not on that thread, which is the client's I/O thread (the
+	 * connection's scheduler, set on open).
+	 */
+	private volatile @Nullable Executor pumpExecutor;
+
+	/** A pump is queued on {@link #pumpExecutor} and has not started. */
+	private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+
 	/** The durable outbox (mqtt.outbox.*); open while running. */
 	private volatile @Nullable FileOutbox outbox;
 
@@ -88,6 +100,7 @@ public final class OutboundFlow {
 	 * @param scheduler the connection's scheduler, for syncing the outbox
 	 */
 	public void open(ScheduledExecutorService scheduler) {
+		this.pumpExecutor = scheduler;
 		this.buffer.open();
 		Path directory = this.settings.getOutboxDirectory();
 		if (directory == null) {
@@ -386,9 +399,31 @@ public final class OutboundFlow {
 	}
 
 	private void releaseSlot() {
-		this.window.release();
-		if (!this.buffer.isEmpty()) {
+		int free = this.window.release();
+		if (this.buffer.isEmpty()) {
+			return;
+		}
+		Executor executor = this.pumpExecutor;
+		if (executor == null || !CallbackThread.isCurrent()) {
 			pump();
+			return;
+		}
+		// an acknowledgement on the client's I/O thread: the buffered publishes are handed to
+		// the client on the scheduler, once a batch of slots is free (one wake-up per batch),
+		// so that the I/O thread only reads and writes. The slots still taken complete later
+		// and come here again, so a batch always frees up
+		if (free >= Math.max(1, this.window.limit() / 8) && this.pumpScheduled.compareAndSet(false, true)) {
+			try {
+				executor.execute(() -> {
+					this.pumpScheduled.set(false);
+					pump();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping: hand them over here
+				this.pumpScheduled.set(false);
+				pump();
+			}
 		}
 	}
 

@@ -44,6 +44,18 @@ public final class SubscriptionRegistry {
 	private volatile boolean anyDetached;
 
 	/**
+	 * The number of pairs of registered filters that some topic matches both of.
+	 */
+	private int overlappingPairs;
+
+	/**
+	 * Whether two registered filters can match the same topic: only then can one message
+	 * arrive once per matching subscription and need its subscription identifiers to be
+	 * told apart. Without overlap a message matches one filter at most.
+	 */
+	private volatile boolean overlapping;
+
+	/**
 	 * Add a subscription; a filter's first one gets the next subscription identifier.
 	 * @param subscription the subscription
 	 * @param clientId the client id, for the error message
@@ -65,6 +77,7 @@ public final class SubscriptionRegistry {
 		}
 		if (entry == null) {
 			entry = new Entry(subscription.getFilter(), this.ids.incrementAndGet());
+			this.overlappingPairs += overlapsWith(entry);
 			this.filters.put(subscription.getFilter(), entry);
 		}
 		int previousQos = entry.requestedQos();
@@ -88,6 +101,7 @@ public final class SubscriptionRegistry {
 		boolean last = entry.subscriptions.isEmpty();
 		if (last) {
 			this.filters.remove(entry.filter);
+			this.overlappingPairs -= overlapsWith(entry);
 		}
 		rebuild();
 		return last ? entry : null;
@@ -114,6 +128,14 @@ public final class SubscriptionRegistry {
 	 */
 	public void dropDetached() {
 		if (this.filters.values().removeIf((entry) -> entry.subscriptions.isEmpty())) {
+			int pairs = 0;
+			List<Entry> entries = new ArrayList<>(this.filters.values());
+			for (int i = 0; i < entries.size(); i++) {
+				for (int j = i + 1; j < entries.size(); j++) {
+					pairs += overlap(entries.get(i).levels, entries.get(j).levels) ? 1 : 0;
+				}
+			}
+			this.overlappingPairs = pairs;
 			rebuild();
 		}
 	}
@@ -175,7 +197,9 @@ public final class SubscriptionRegistry {
 	 */
 	public List<MqttSubscription> targets(String topic, List<Integer> ids) {
 		List<MqttSubscription> targets = new ArrayList<>(2);
-		if (!ids.isEmpty()) {
+		// without overlapping filters the topic names the one subscription: a cached lookup
+		// instead of matching the identified filter against the topic again
+		if (!ids.isEmpty() && this.overlapping) {
 			Map<Integer, Entry> entries = this.byId;
 			for (Integer id : ids) {
 				Entry entry = entries.get(id);
@@ -227,6 +251,77 @@ public final class SubscriptionRegistry {
 		return false;
 	}
 
+	/**
+	 * Whether two registered filters (detached ones included) can match the same topic. A
+	 * client library that must work to read the subscription identifiers of a message
+	 * needs them only then: otherwise the topic tells the one filter it was sent for
+	 * ({@link #soleMatch(String)}).
+	 * @return whether filters overlap
+	 */
+	public boolean mayOverlap() {
+		return this.overlapping;
+	}
+
+	/**
+	 * Return the filter that a topic matches, when no two registered filters overlap.
+	 * @param topic the topic
+	 * @return the entry of the only matching filter, {@code null} when none or several
+	 * match
+	 */
+	public @Nullable Entry soleMatch(String topic) {
+		List<Entry> matches = this.index.matches(topic);
+		return (matches.size() == 1) ? matches.get(0) : null;
+	}
+
+	/**
+	 * Return whether some topic name matches both filters; a shared subscription is
+	 * compared without its {@code $share/<group>/} prefix.
+	 * @param first a filter
+	 * @param second another filter
+	 * @return whether they overlap
+	 */
+	public static boolean overlap(String first, String second) {
+		return overlap(levels(first), levels(second));
+	}
+
+	private static String[] levels(String filter) {
+		return MqttTopics.stripShare(filter).split("/", -1);
+	}
+
+	private static boolean overlap(String[] a, String[] b) {
+		if (startsWithWildcard(a) != startsWithWildcard(b) && (a[0].startsWith("$") || b[0].startsWith("$"))) {
+			// topics starting with '$' do not match filters starting with a wildcard
+			return false;
+		}
+		int common = Math.min(a.length, b.length);
+		for (int i = 0; i < common; i++) {
+			if (a[i].equals("#") || b[i].equals("#")) {
+				return true;
+			}
+			if (!a[i].equals("+") && !b[i].equals("+") && !a[i].equals(b[i])) {
+				return false;
+			}
+		}
+		// 'a/#' also matches 'a'
+		return a.length == b.length || (a.length > common && a[common].equals("#"))
+				|| (b.length > common && b[common].equals("#"));
+	}
+
+	private static boolean startsWithWildcard(String[] levels) {
+		return levels[0].equals("+") || levels[0].equals("#");
+	}
+
+	// the number of registered filters other than the entry's that overlap it
+	private int overlapsWith(Entry entry) {
+		int count = 0;
+		for (Entry other : this.filters.values()) {
+			if (other != entry && overlap(entry.levels, other.levels)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
 	private void rebuild() {
 		Map<Integer, Entry> entries = new HashMap<>();
 		boolean detached = false;
@@ -238,6 +333,7 @@ public final class SubscriptionRegistry {
 		this.index = new TopicFilterIndex<>(this.filters);
 		this.byId = entries;
 		this.anyDetached = detached;
+		this.overlapping = this.overlappingPairs > 0;
 	}
 
 	/**
@@ -248,6 +344,8 @@ public final class SubscriptionRegistry {
 		private final String filter;
 
 		private final int id;
+
+		private final String[] levels;
 
 		private final List<MqttSubscription> subscriptions = new ArrayList<>(1);
 
@@ -266,6 +364,7 @@ public final class SubscriptionRegistry {
 		Entry(String filter, int id) {
 			this.filter = filter;
 			this.id = id;
+			this.levels = levels(filter);
 		}
 
 		public String filter() {

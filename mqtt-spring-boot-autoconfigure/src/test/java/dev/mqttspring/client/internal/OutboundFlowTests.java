@@ -83,7 +83,33 @@ class OutboundFlowTests {
 		assertThat(this.link.sentTopics()).containsExactly("a", "b");
 		assertThat(flow.bufferedMessages()).isEqualTo(1);
 		this.link.sent.get(0).completion.completed(0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.link.sent.size() == 3);
 		assertThat(this.link.sentTopics()).containsExactly("a", "b", "c");
+	}
+
+	@Test
+	void acknowledgementOnAClientThreadHandsBufferedPublishesOverOnTheSchedulerInBatches() {
+		this.settings.setMaxInflight(16);
+		OutboundFlow flow = started();
+		for (int i = 0; i < 20; i++) {
+			flow.publish(message("m" + i, 1));
+		}
+		assertThat(this.link.sent).hasSize(16);
+		assertThat(flow.bufferedMessages()).isEqualTo(4);
+		// the client's I/O thread only frees the slot; one slot is less than a batch (16 / 8)
+		this.link.sent.get(0).completion.completed(0);
+		assertThat(this.link.sent).hasSize(16);
+		this.link.sent.get(1).completion.completed(0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.link.sent.size() == 18);
+		assertThat(this.link.sent.get(16).thread()).isNotEqualTo(Thread.currentThread().getName());
+		// the publishes still in flight complete and free the next batch: nothing is left behind
+		for (int i = 2; i < 16; i++) {
+			this.link.sent.get(i).completion.completed(0);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.link.sent.size() == 20);
+		assertThat(this.link.sentTopics()).containsExactlyElementsOf(
+				java.util.stream.IntStream.range(0, 20).mapToObj((i) -> "m" + i).toList());
+		assertThat(flow.bufferedMessages()).isZero();
 	}
 
 	@Test
@@ -201,7 +227,7 @@ class OutboundFlowTests {
 		return new MqttOutboundMessage(topic, "x".getBytes(StandardCharsets.UTF_8), qos, false, MqttMessageProperties.NONE);
 	}
 
-	private record Sent(MqttOutboundMessage message, OutboundFlow.Completion completion) {
+	private record Sent(MqttOutboundMessage message, OutboundFlow.Completion completion, String thread) {
 	}
 
 	private static final class FakeLink implements OutboundFlow.Link {
@@ -238,7 +264,7 @@ class OutboundFlowTests {
 			if (this.refuseNotConnected) {
 				throw new IllegalStateException("not connected");
 			}
-			this.sent.add(new Sent(message, completion));
+			this.sent.add(new Sent(message, completion, Thread.currentThread().getName()));
 			return true;
 		}
 

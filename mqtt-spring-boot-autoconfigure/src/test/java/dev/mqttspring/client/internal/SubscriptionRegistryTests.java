@@ -130,6 +130,52 @@ class SubscriptionRegistryTests {
 		assertThat(entry.options()).isEqualTo(noLocal);
 	}
 
+	@Test
+	void overlapIsTrackedAsFiltersComeAndGoDetachedOnesIncluded() {
+		MqttSubscription exact = subscription("a/b", 1, "exact");
+		MqttSubscription other = subscription("c/+", 1, "other");
+		this.registry.add(exact, "client");
+		this.registry.add(other, "client");
+		assertThat(this.registry.mayOverlap()).isFalse();
+		MqttSubscription hash = subscription("a/#", 1, "hash");
+		this.registry.add(hash, "client");
+		assertThat(this.registry.mayOverlap()).isTrue();
+		this.registry.remove(hash);
+		assertThat(this.registry.mayOverlap()).isFalse();
+		// a shared subscription overlaps the plain one on the same filter
+		MqttSubscription shared = subscription("$share/g/a/b", 1, "shared");
+		this.registry.add(shared, "client");
+		assertThat(this.registry.mayOverlap()).isTrue();
+		// a detached filter stays with the broker: it still overlaps
+		this.registry.detach(shared);
+		assertThat(this.registry.mayOverlap()).isTrue();
+		this.registry.dropDetached();
+		assertThat(this.registry.mayOverlap()).isFalse();
+		// '$' topics do not match filters starting with a wildcard
+		this.registry.add(subscription("#", 1, "all"), "client");
+		assertThat(this.registry.mayOverlap()).isTrue();
+		this.registry.remove(exact);
+		this.registry.remove(other);
+		this.registry.add(subscription("$SYS/x", 1, "sys"), "client");
+		assertThat(this.registry.mayOverlap()).isFalse();
+	}
+
+	@Test
+	void withoutOverlapTheTopicNamesTheOneFilterAndIdentifiersAreNotNeeded() {
+		MqttSubscription plus = subscription("a/+", 1, "plus");
+		MqttSubscription other = subscription("b/#", 1, "other");
+		SubscriptionRegistry.Entry plusEntry = this.registry.add(plus, "client");
+		SubscriptionRegistry.Entry otherEntry = this.registry.add(other, "client");
+		assertThat(this.registry.soleMatch("a/x")).isSameAs(plusEntry);
+		assertThat(this.registry.soleMatch("b/x/y")).isSameAs(otherEntry);
+		assertThat(this.registry.soleMatch("c")).isNull();
+		// an identifier that names another filter (a stale session) does not misroute the message
+		assertThat(this.registry.targets("a/x", List.of(otherEntry.id()))).containsExactly(plus);
+		assertThat(this.registry.targets("a/x", List.of(plusEntry.id()))).containsExactly(plus);
+		this.registry.add(subscription("a/x", 1, "exact"), "client");
+		assertThat(this.registry.soleMatch("a/x")).isNull();
+	}
+
 	private static MqttSubscription subscription(String filter, int qos, String owner) {
 		return new MqttSubscription(filter, qos, (message) -> {
 		}, owner);
