@@ -18,10 +18,10 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.ClassUtils;
 
+import dev.mqttspring.client.MqttServerUris;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionListener;
 import dev.mqttspring.core.MqttConnectionSettings;
-import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttSubscriptionResult;
 import dev.mqttspring.event.MqttConnectedEvent;
 import dev.mqttspring.event.MqttConnectionLostEvent;

@@ -18,9 +18,9 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
+import dev.mqttspring.client.MqttServerUris;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
-import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttTopics;
 import dev.mqttspring.core.MqttVersion;
 

@@ -42,10 +42,10 @@ import org.springframework.util.ClassUtils;
 import dev.mqttspring.client.MqttClientAdapter;
 import dev.mqttspring.client.MqttClientCallbacks;
 import dev.mqttspring.client.KeepAliveProbe;
+import dev.mqttspring.client.MqttServerUris;
 import dev.mqttspring.core.MqttBrokerLimits;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
-import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.health.MqttUriSanitizer;
 
 /**

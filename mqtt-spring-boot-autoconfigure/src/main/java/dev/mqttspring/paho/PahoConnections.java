@@ -13,10 +13,10 @@ import org.apache.commons.logging.Log;
 import org.springframework.context.SmartLifecycle;
 
 import dev.mqttspring.client.DefaultMqttConnection;
+import dev.mqttspring.client.MqttServerUris;
 import dev.mqttspring.core.MqttConnection;
 import dev.mqttspring.core.MqttConnectionSettings;
 import dev.mqttspring.core.MqttReasonCodes;
-import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttVersion;
 
 /**

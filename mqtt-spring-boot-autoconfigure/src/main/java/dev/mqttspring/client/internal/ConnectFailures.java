@@ -4,9 +4,9 @@ import java.io.EOFException;
 import java.net.URI;
 import java.net.URISyntaxException;
 
+import dev.mqttspring.client.MqttServerUris;
 import dev.mqttspring.core.MqttConnectException;
 import dev.mqttspring.core.MqttConnectionSettings;
-import dev.mqttspring.core.MqttServerUris;
 import dev.mqttspring.core.MqttVersion;
 
 /**

@@ -1,4 +1,4 @@
-package dev.mqttspring.core;
+package dev.mqttspring.client;
 
 import java.net.URI;
 
