@@ -118,7 +118,9 @@ public final class InboundDispatcher {
 			detached = this.registry.matchesDetached(topic);
 			List<MqttSubscription> late = detached ? List.of()
 					: this.registry.targets(topic, message.properties().getSubscriptionIdentifiers());
-			if (!late.isEmpty() && isWaiting(topic)) {
+			// held behind its topic's parked messages while there is room; beyond that (a
+			// listener too slow to take the redelivered ones) it goes on at once, out of order
+			if (!late.isEmpty() && isWaiting(topic) && this.parked.size() < this.maxParked) {
 				hold(message);
 				heldBehind = true;
 				drainHere = !this.draining;

@@ -130,6 +130,34 @@ class InboundDispatcherTests {
 	}
 
 	@Test
+	void messagesHeldBehindARedeliveryAreBoundedByTheParkingLimit() throws Exception {
+		this.dispatcher.dispatch(incoming("t", "a"));
+		List<String> received = new CopyOnWriteArrayList<>();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.registry.add(new MqttSubscription("t", 1, (message) -> {
+			received.add(text(message));
+			if (text(message).equals("a")) {
+				entered.countDown();
+				await(release);
+			}
+		}, "slow"), "client");
+		Thread redelivery = new Thread(this.dispatcher::redeliverParked, "redelivery");
+		redelivery.start();
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		for (String payload : List.of("b", "c", "d", "e")) {
+			this.dispatcher.dispatch(incoming("t", payload));
+		}
+		// three held (the limit), the fourth delivered at once
+		assertThat(received).containsExactly("a", "e");
+		release.countDown();
+		redelivery.join(10_000);
+		assertThat(redelivery.isAlive()).isFalse();
+		assertThat(received).containsExactly("a", "e", "b", "c", "d");
+		assertThat(parked()).isZero();
+	}
+
+	@Test
 	void messageForADetachedSubscriptionIsHeldEvenWhenAnotherMatches() {
 		MqttSubscription stopped = new MqttSubscription("a/+", 1, (message) -> {
 		}, "stopped");
