@@ -105,18 +105,8 @@ class InboundDispatcherTests {
 		this.dispatcher.dispatch(incoming("t", "a"));
 		this.dispatcher.dispatch(incoming("t", "b"));
 		List<String> received = new CopyOnWriteArrayList<>();
-		CountDownLatch entered = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		this.registry.add(new MqttSubscription("t", 1, (message) -> {
-			received.add(text(message));
-			if (text(message).equals("a")) {
-				entered.countDown();
-				await(release);
-			}
-		}, "late"), "client");
-		Thread redelivery = new Thread(this.dispatcher::redeliverParked, "redelivery");
-		redelivery.start();
-		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread redelivery = redeliverBlockingOnA(received, release);
 		this.dispatcher.dispatch(incoming("t", "c"));
 		this.dispatcher.dispatch(incoming("other", "x"));
 		assertThat(received).containsExactly("a");
@@ -133,18 +123,8 @@ class InboundDispatcherTests {
 	void messagesHeldBehindARedeliveryAreBoundedByTheParkingLimit() throws Exception {
 		this.dispatcher.dispatch(incoming("t", "a"));
 		List<String> received = new CopyOnWriteArrayList<>();
-		CountDownLatch entered = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		this.registry.add(new MqttSubscription("t", 1, (message) -> {
-			received.add(text(message));
-			if (text(message).equals("a")) {
-				entered.countDown();
-				await(release);
-			}
-		}, "slow"), "client");
-		Thread redelivery = new Thread(this.dispatcher::redeliverParked, "redelivery");
-		redelivery.start();
-		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread redelivery = redeliverBlockingOnA(received, release);
 		for (String payload : List.of("b", "c", "d", "e")) {
 			this.dispatcher.dispatch(incoming("t", payload));
 		}
@@ -225,6 +205,23 @@ class InboundDispatcherTests {
 	private InboundDispatcher.Incoming incoming(String topic, String payload) {
 		return new InboundDispatcher.Incoming(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false, false, 1,
 				MqttMessageProperties.NONE, this.acks::incrementAndGet, false);
+	}
+
+	// subscribe to "t" with a handler that records and blocks on "a" until released, and
+	// redeliver the parked messages on another thread; returns once "a" is in the handler
+	private Thread redeliverBlockingOnA(List<String> received, CountDownLatch release) throws InterruptedException {
+		CountDownLatch entered = new CountDownLatch(1);
+		this.registry.add(new MqttSubscription("t", 1, (message) -> {
+			received.add(text(message));
+			if (text(message).equals("a")) {
+				entered.countDown();
+				await(release);
+			}
+		}, "late"), "client");
+		Thread redelivery = new Thread(this.dispatcher::redeliverParked, "redelivery");
+		redelivery.start();
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		return redelivery;
 	}
 
 	private static String text(MqttInboundMessage message) {
