@@ -73,16 +73,25 @@ public final class InboundDispatcher {
 	 */
 	public void dispatch(Incoming message) {
 		CallbackThread.run(() -> {
-			if (!this.holding) {
-				List<MqttSubscription> targets = this.registry.targets(message.topic(),
-						message.properties().getSubscriptionIdentifiers());
-				if (!targets.isEmpty() && !this.registry.matchesDetached(message.topic())) {
-					deliver(targets, message);
-					return;
-				}
+			if (this.holding) {
+				dispatchHeld(message);
 			}
-			dispatchHeld(message);
+			else {
+				deliverOrHold(message);
+			}
 		});
+	}
+
+	// without the lock: to the subscriptions that take it now, else the locked path
+	private void deliverOrHold(Incoming message) {
+		List<MqttSubscription> targets = this.registry.targets(message.topic(),
+				message.properties().getSubscriptionIdentifiers());
+		if (!targets.isEmpty() && !this.registry.matchesDetached(message.topic())) {
+			deliver(targets, message);
+		}
+		else {
+			dispatchHeld(message);
+		}
 	}
 
 	private void deliver(List<MqttSubscription> targets, Incoming incoming) {
@@ -214,14 +223,7 @@ public final class InboundDispatcher {
 				this.lock.unlock();
 			}
 			for (Incoming message : batch) {
-				List<MqttSubscription> targets = this.registry.targets(message.topic(),
-						message.properties().getSubscriptionIdentifiers());
-				if (!targets.isEmpty() && !this.registry.matchesDetached(message.topic())) {
-					deliver(targets, message);
-				}
-				else {
-					dispatchHeld(message);
-				}
+				deliverOrHold(message);
 			}
 		}
 	}
