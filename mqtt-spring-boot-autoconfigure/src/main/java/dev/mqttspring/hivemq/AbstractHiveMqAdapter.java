@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -339,6 +340,21 @@ abstract class AbstractHiveMqAdapter<T extends MqttClient, P> implements MqttCli
 			next = next.getCause();
 		}
 		return text.toString();
+	}
+
+	/**
+	 * Return the completion of a HiveMQ future that carries no reason code: success
+	 * completes the callback with 0, a failure with its unwrapped cause.
+	 */
+	static BiConsumer<Object, Throwable> completing(CompletionCallback callback) {
+		return (result, ex) -> {
+			if (ex == null) {
+				callback.completed(0);
+			}
+			else {
+				callback.failed(unwrap(ex));
+			}
+		};
 	}
 
 	static Throwable unwrap(Throwable ex) {

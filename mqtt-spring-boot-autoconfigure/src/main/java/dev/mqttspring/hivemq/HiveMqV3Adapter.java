@@ -116,14 +116,7 @@ final class HiveMqV3Adapter extends AbstractHiveMqAdapter<Mqtt3AsyncClient, Mqtt
 			.qos(MqttQos.fromCode(message.qos()))
 			.retain(message.retain())
 			.build();
-		client.publish(publish).whenComplete((result, ex) -> {
-			if (ex == null) {
-				callback.completed(0);
-			}
-			else {
-				callback.failed(unwrap(ex));
-			}
-		});
+		client.publish(publish).whenComplete(completing(callback));
 	}
 
 	@Override
@@ -151,14 +144,7 @@ final class HiveMqV3Adapter extends AbstractHiveMqAdapter<Mqtt3AsyncClient, Mqtt
 
 	@Override
 	public void unsubscribe(HiveMqClients<Mqtt3AsyncClient> clients, String filter, CompletionCallback callback) {
-		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete((result, ex) -> {
-			if (ex == null) {
-				callback.completed(0);
-			}
-			else {
-				callback.failed(unwrap(ex));
-			}
-		});
+		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete(completing(callback));
 	}
 
 	@Override

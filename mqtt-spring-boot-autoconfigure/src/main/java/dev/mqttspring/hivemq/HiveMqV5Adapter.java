@@ -444,14 +444,7 @@ final class HiveMqV5Adapter extends AbstractHiveMqAdapter<Mqtt5AsyncClient, Mqtt
 
 	@Override
 	public void unsubscribe(HiveMqClients<Mqtt5AsyncClient> clients, String filter, CompletionCallback callback) {
-		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete((unsubAck, ex) -> {
-			if (ex == null) {
-				callback.completed(0);
-			}
-			else {
-				callback.failed(unwrap(ex));
-			}
-		});
+		clients.active().client().unsubscribeWith().topicFilter(filter).send().whenComplete(completing(callback));
 	}
 
 	@Override
