@@ -214,6 +214,7 @@ abstract class AbstractHiveMqAdapter<T extends MqttClient, P> implements MqttCli
 				// a session the broker did not resume ended the flow: open it again before the
 				// subscriptions are sent
 				listen(entry);
+				HiveMqFlushes.consolidate(entry.client());
 				entry.established().set(true);
 				clients.activate(entry);
 				callback.connected(entry.uri(), connected.sessionPresent(), connected.limits());
