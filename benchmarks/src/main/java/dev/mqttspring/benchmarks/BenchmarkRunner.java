@@ -118,7 +118,8 @@ public final class BenchmarkRunner {
 		int runs = options.quick ? 1 : options.runs;
 		report.latencyContenders.addAll(contenders);
 		report.settings.put("latency", "QoS 1, 100 B, 2,000 msg/s for " + seconds + " s after " + warmUp
-				+ " s warm-up, " + runs + " run(s) per contender merged; payload carries System.nanoTime()");
+				+ " s warm-up, one discarded warm-up run per contender, then " + runs
+				+ " run(s) per contender merged; payload carries System.nanoTime()");
 		report.latency.addAll(new LatencyBenchmark(broker, contenders, 2_000, warmUp, seconds, runs).run());
 	}
 

@@ -12,8 +12,9 @@ import org.HdrHistogram.Recorder;
 /**
  * End-to-end latency at a fixed publish rate, QoS 1: the payload carries the publisher's
  * {@link System#nanoTime()} and the subscriber (same JVM) records the difference. A
- * warm-up phase at the same rate is discarded. Publishes follow an absolute schedule, so a
- * stall is followed by a catch-up burst rather than hidden.
+ * warm-up phase at the same rate is discarded, and so is one whole run per contender before
+ * the measured ones. Publishes follow an absolute schedule, so a stall is followed by a
+ * catch-up burst rather than hidden.
  */
 final class LatencyBenchmark {
 
@@ -43,6 +44,20 @@ final class LatencyBenchmark {
 		Map<String, String> errors = new LinkedHashMap<>();
 		for (ContenderSpec spec : this.contenders) {
 			merged.put(spec.key(), new Histogram(3));
+		}
+		// one discarded run per contender first, as in the throughput section: the first run of a
+		// fresh JVM measures the JIT compiling the contender's path, which is longer for the
+		// starters than for the raw clients
+		for (ContenderSpec spec : this.contenders) {
+			try {
+				Histogram histogram = measure(spec, 0);
+				ThroughputBenchmark.log("latency warm-up %-6s p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us",
+						spec.key(), histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+						histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
+			}
+			catch (Exception ex) {
+				ThroughputBenchmark.log("latency warm-up %-6s FAILED: %s", spec.key(), ex);
+			}
 		}
 		for (int run = 1; run <= this.runs; run++) {
 			for (int i = 0; i < this.contenders.size(); i++) {
